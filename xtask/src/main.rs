@@ -1,0 +1,3 @@
+//! Repository maintenance commands.
+
+fn main() {}
