@@ -1,0 +1,40 @@
+//! Core types of ferrodash: the component tree, component ids and wildcards,
+//! callback declarations and their validation, and the wire format of Dash's
+//! callback protocol.
+//!
+//! This crate has no web-server or async-runtime dependency; the server crate
+//! builds on it.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod build_error;
+mod component;
+mod id;
+mod js_number;
+mod library;
+mod output;
+mod patch;
+mod spec;
+mod validate;
+pub mod wire;
+
+pub use build_error::{BuildError, BuildErrors, Role};
+pub use component::{Component, Node, PropValue};
+pub use id::{parse_stringified_id, ComponentId, IdProblem, IdValue, Wildcard, ALL, ALLSMALLER, MATCH};
+pub use library::{ComponentLibrary, ComponentMeta};
+pub use output::{
+    is_no_update, no_update_value, Arity, CallbackError, CallbackOutputs, IntoCallbackOutput, IntoPropValue, Json,
+    PreventUpdate,
+};
+pub use patch::{Location, Patch, PatchOperation, PathSegment, PATCH_MARKER};
+pub use spec::{CallbackSpec, ClientsideFunction, Dependency, InitialCall, Output, PropRef};
+pub use validate::{validate, ValidationInput};
+
+/// The marker Dash uses for an output left unchanged.
+pub const NO_UPDATE_MARKER: &str = "_dash_no_update";
+
+/// Leaves an output unchanged: return it in place of a value.
+///
+/// On the wire the output is left out of the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoUpdate;

@@ -1,0 +1,418 @@
+//! Building an app: layout, callbacks, settings, checked all at once.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use ferrodash_core::{Arity, BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput};
+use serde_json::Value;
+
+use crate::assets::AssetsIndex;
+use crate::callback::{ArgRole, Callback, ErasedHandler, panic_message};
+use crate::config::{AppConfig, DevTools};
+use crate::index::{IndexInputs, IndexPage, missing_placeholders};
+use crate::package::ComponentPackage;
+use crate::reload::ReloadState;
+use crate::signing::Signer;
+use crate::state::StateMap;
+
+/// A layout function, run on every page load.
+pub(crate) type LayoutFn = Arc<dyn Fn() -> Node + Send + Sync + 'static>;
+
+/// Where the layout comes from.
+pub(crate) enum LayoutSource {
+    /// Serialized once when the app was built.
+    Static(Bytes),
+    /// Built on every page load.
+    Dynamic(LayoutFn),
+}
+
+/// A callback ready to serve.
+pub(crate) struct Registered {
+    pub(crate) spec: Arc<CallbackSpec>,
+    pub(crate) arity: Arity,
+    pub(crate) handler: ErasedHandler,
+}
+
+/// Everything a built app serves from.
+pub(crate) struct AppInner {
+    pub(crate) config: AppConfig,
+    pub(crate) layout: LayoutSource,
+    pub(crate) callbacks: HashMap<String, Registered>,
+    pub(crate) dependencies: Bytes,
+    pub(crate) index: IndexPage,
+    pub(crate) packages: Vec<ComponentPackage>,
+    pub(crate) signer: Signer,
+    pub(crate) state: Arc<StateMap>,
+    pub(crate) reload: ReloadState,
+}
+
+/// A built, validated app. Cheap to clone; serve it with [`App::serve`] or
+/// mount [`App::router`] in a larger axum app.
+#[derive(Clone)]
+pub struct App {
+    pub(crate) inner: Arc<AppInner>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("title", &self.inner.config.title)
+            .field("callbacks", &self.inner.callbacks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Starts building an app.
+    pub fn builder() -> AppBuilder {
+        AppBuilder::default()
+    }
+
+    /// The app's settings.
+    #[must_use]
+    pub fn config(&self) -> &AppConfig {
+        &self.inner.config
+    }
+}
+
+/// Builds an [`App`]; [`AppBuilder::build`] checks everything and lists every
+/// problem at once.
+///
+/// ```
+/// use ferrodash_core::Component;
+/// use ferrodash_server::{App, Callback, Input};
+///
+/// async fn echo(Input(text): Input<Option<String>>) -> String {
+///     text.unwrap_or_default()
+/// }
+///
+/// let layout = Component::new("dash_html_components", "Div").children((
+///     Component::new("dash_core_components", "Input").id("text"),
+///     Component::new("dash_html_components", "Div").id("out"),
+/// ));
+/// let app = App::builder()
+///     .title("Echo")
+///     .layout(layout)
+///     .callback(Callback::new(echo).output("out", "children").input("text", "value"))
+///     .build()
+///     .expect("a valid app");
+/// ```
+#[derive(Default)]
+#[must_use]
+pub struct AppBuilder {
+    config: AppConfig,
+    layout: Option<LayoutInput>,
+    validation_layout: Option<Node>,
+    callbacks: Vec<Callback>,
+    state: StateMap,
+    packages: Vec<ComponentPackage>,
+    libraries: Vec<&'static ComponentLibrary>,
+    inline_scripts: Vec<String>,
+}
+
+enum LayoutInput {
+    Value(Node),
+    Function(LayoutFn),
+}
+
+impl std::fmt::Debug for AppBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppBuilder")
+            .field("config", &self.config)
+            .field("callbacks", &self.callbacks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppBuilder {
+    /// Replaces all settings.
+    pub fn config(mut self, config: AppConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Changes settings in place.
+    pub fn configure(mut self, change: impl FnOnce(&mut AppConfig)) -> Self {
+        change(&mut self.config);
+        self
+    }
+
+    /// Sets the page title.
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.config.title = title.into();
+        self
+    }
+
+    /// Turns Dash's debug behaviour on or off: dev tools UI, prop checks,
+    /// development bundles, hot reload, and error details in the browser.
+    pub fn debug(mut self, debug: bool) -> Self {
+        self.config.dev_tools = if debug { DevTools::debug() } else { DevTools::off() };
+        self
+    }
+
+    /// The layout: the same component tree for every page load.
+    pub fn layout(mut self, layout: impl Into<Node>) -> Self {
+        self.layout = Some(LayoutInput::Value(layout.into()));
+        self
+    }
+
+    /// A layout function, run on every page load (for per-load data). It is
+    /// also run once when the app is built, to check callback ids against it.
+    pub fn layout_fn<N: Into<Node>>(mut self, layout: impl Fn() -> N + Send + Sync + 'static) -> Self {
+        self.layout = Some(LayoutInput::Function(Arc::new(move || layout().into())));
+        self
+    }
+
+    /// A layout holding every component callbacks may refer to, used only
+    /// for checks (for layouts whose content varies between loads).
+    pub fn validation_layout(mut self, layout: impl Into<Node>) -> Self {
+        self.validation_layout = Some(layout.into());
+        self
+    }
+
+    /// Adds a callback.
+    pub fn callback(mut self, callback: Callback) -> Self {
+        self.callbacks.push(callback);
+        self
+    }
+
+    /// Shares a value with callbacks, read with
+    /// [`AppState<S>`](crate::AppState); one value per type.
+    pub fn with_state<S: Clone + Send + Sync + 'static>(mut self, state: S) -> Self {
+        self.state.insert(state);
+        self
+    }
+
+    /// Serves a third-party component package's files and loads its scripts.
+    pub fn package(mut self, package: ComponentPackage) -> Self {
+        self.packages.push(package);
+        self
+    }
+
+    /// Adds component metadata for checks and `children_props` without files.
+    pub fn library(mut self, library: &'static ComponentLibrary) -> Self {
+        self.libraries.push(library);
+        self
+    }
+
+    /// Skips the checks that callback ids are in the layout.
+    pub fn suppress_callback_exceptions(mut self, suppress: bool) -> Self {
+        self.config.suppress_callback_exceptions = suppress;
+        self
+    }
+
+    /// Where the assets folder is (default `assets`).
+    pub fn assets_folder(mut self, folder: impl Into<PathBuf>) -> Self {
+        self.config.assets_folder = folder.into();
+        self
+    }
+
+    /// Replaces the index page template; see
+    /// [`DEFAULT_INDEX_TEMPLATE`](crate::DEFAULT_INDEX_TEMPLATE).
+    pub fn index_template(mut self, template: impl Into<String>) -> Self {
+        self.config.index_template = Some(template.into());
+        self
+    }
+
+    /// Adds a `<meta>` tag from attribute pairs.
+    pub fn meta_tag<K: Into<String>, V: Into<String>>(mut self, attributes: impl IntoIterator<Item = (K, V)>) -> Self {
+        self.config
+            .meta_tags
+            .push(attributes.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+        self
+    }
+
+    /// Mounts the app's routes under `prefix` (starting and ending with `/`).
+    pub fn routes_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.config.routes_pathname_prefix = prefix.into();
+        self
+    }
+
+    /// Adds an inline script after all other scripts (used by clientside callbacks).
+    pub fn inline_script(mut self, source: impl Into<String>) -> Self {
+        self.inline_scripts.push(source.into());
+        self
+    }
+
+    /// Checks everything and builds the app, or lists every problem.
+    pub fn build(self) -> Result<App, BuildErrors> {
+        let mut errors = Vec::new();
+        check_config(&self.config, &mut errors);
+
+        let (layout, checked_layout) = match self.layout {
+            None => {
+                errors.push(BuildError::NoLayout);
+                (LayoutSource::Static(Bytes::from_static(b"null")), None)
+            }
+            Some(LayoutInput::Value(node)) => {
+                let bytes = Bytes::from(serde_json::to_vec(&node).unwrap_or_default());
+                (LayoutSource::Static(bytes), Some(node))
+            }
+            Some(LayoutInput::Function(f)) => {
+                let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f()));
+                match sample {
+                    Ok(node) => (LayoutSource::Dynamic(f), Some(node)),
+                    Err(payload) => {
+                        errors.push(BuildError::InvalidSetting {
+                            setting: "layout",
+                            problem: format!("the layout function panicked: {}", panic_message(payload.as_ref())),
+                        });
+                        (LayoutSource::Dynamic(f), None)
+                    }
+                }
+            }
+        };
+
+        for callback in &self.callbacks {
+            check_signature(callback, &mut errors);
+        }
+
+        let mut libraries: Vec<&ComponentLibrary> = ferrodash_components::libraries().to_vec();
+        libraries.extend(self.libraries.iter().copied());
+        libraries.extend(self.packages.iter().filter_map(|p| p.library));
+
+        let specs: Vec<CallbackSpec> = self.callbacks.iter().map(|c| c.spec.clone()).collect();
+        let mut roots: Vec<&Node> = Vec::new();
+        roots.extend(checked_layout.as_ref());
+        roots.extend(self.validation_layout.as_ref());
+        errors.extend(ferrodash_core::validate(&ValidationInput {
+            callbacks: &specs,
+            layouts: &roots,
+            libraries: &libraries,
+            suppress_callback_exceptions: self.config.suppress_callback_exceptions,
+        }));
+
+        if !errors.is_empty() {
+            return Err(BuildErrors(errors));
+        }
+
+        let mut callbacks = HashMap::new();
+        let mut wire = Vec::new();
+        for (index, callback) in self.callbacks.into_iter().enumerate() {
+            let key = callback.spec.output_key(index);
+            wire.push(callback.spec.to_wire(&key));
+            callbacks.insert(
+                key,
+                Registered {
+                    spec: Arc::new(callback.spec),
+                    arity: callback.arity,
+                    handler: callback.handler,
+                },
+            );
+        }
+        let dependencies = Bytes::from(serde_json::to_vec(&Value::Array(wire)).unwrap_or_default());
+
+        let assets = AssetsIndex::scan(&self.config.assets_folder);
+        // The validation layout goes to the browser when the served layout can
+        // differ from what was checked: a layout function, or one given explicitly.
+        let validation_for_page = match (&layout, &self.validation_layout) {
+            (_, Some(explicit)) => {
+                let mut both = vec![explicit.clone()];
+                both.extend(checked_layout.clone());
+                Some(Node::from(ferrodash_core::Component::new("dash_html_components", "Div").children(both)))
+            }
+            (LayoutSource::Dynamic(_), None) => checked_layout.clone(),
+            (LayoutSource::Static(_), None) => None,
+        };
+        let index = IndexPage::render(&IndexInputs {
+            config: &self.config,
+            assets: &assets,
+            packages: &self.packages,
+            libraries: &libraries,
+            validation_layout: validation_for_page.as_ref(),
+            inline_scripts: &self.inline_scripts,
+        });
+        let signer = Signer::new(self.config.secret_key.as_deref());
+        let reload = ReloadState::new(assets);
+        Ok(App {
+            inner: Arc::new(AppInner {
+                config: self.config,
+                layout,
+                callbacks,
+                dependencies,
+                index,
+                packages: self.packages,
+                signer,
+                state: Arc::new(self.state),
+                reload,
+            }),
+        })
+    }
+}
+
+fn check_config(config: &AppConfig, errors: &mut Vec<BuildError>) {
+    let prefix_ok = |p: &str| p.starts_with('/') && p.ends_with('/');
+    if !prefix_ok(&config.routes_pathname_prefix) {
+        errors.push(BuildError::InvalidSetting {
+            setting: "routes_pathname_prefix",
+            problem: format!("`{}` must start and end with `/`", config.routes_pathname_prefix),
+        });
+    }
+    if let Some(requests) = &config.requests_pathname_prefix {
+        if !prefix_ok(requests) {
+            errors.push(BuildError::InvalidSetting {
+                setting: "requests_pathname_prefix",
+                problem: format!("`{requests}` must start and end with `/`"),
+            });
+        } else if !requests.ends_with(&config.routes_pathname_prefix) {
+            errors.push(BuildError::InvalidSetting {
+                setting: "requests_pathname_prefix",
+                problem: format!(
+                    "`{requests}` must end with the routes prefix `{}`",
+                    config.routes_pathname_prefix
+                ),
+            });
+        }
+    }
+    let assets_path = config.assets_url_path.trim_matches('/');
+    if assets_path.is_empty() || assets_path.starts_with('_') {
+        errors.push(BuildError::InvalidSetting {
+            setting: "assets_url_path",
+            problem: format!("`{}` must be a non-empty path not starting with `_`", config.assets_url_path),
+        });
+    }
+    if let Some(template) = &config.index_template {
+        let missing = missing_placeholders(template);
+        if !missing.is_empty() {
+            errors.push(BuildError::InvalidSetting {
+                setting: "index_template",
+                problem: format!("missing placeholder(s) {}", missing.join(", ")),
+            });
+        }
+    }
+    if config.max_body_bytes == 0 {
+        errors.push(BuildError::InvalidSetting {
+            setting: "max_body_bytes",
+            problem: "must be above zero".to_owned(),
+        });
+    }
+}
+
+/// Checks the function's argument and return types against the declaration.
+fn check_signature(callback: &Callback, errors: &mut Vec<BuildError>) {
+    let spec = &callback.spec;
+    let count = |role: ArgRole| callback.roles.iter().filter(|r| **r == role).count();
+    for (role, declared, taken) in [
+        (Role::Input, spec.inputs.len(), count(ArgRole::Input)),
+        (Role::State, spec.state.len(), count(ArgRole::State)),
+    ] {
+        if declared != taken {
+            errors.push(BuildError::ArgumentCount {
+                callback: spec.name.clone(),
+                role,
+                declared,
+                taken,
+            });
+        }
+    }
+    let returned = callback.arity.count();
+    if returned != spec.outputs.len() {
+        errors.push(BuildError::OutputCount {
+            callback: spec.name.clone(),
+            declared: spec.outputs.len(),
+            returned,
+        });
+    }
+}

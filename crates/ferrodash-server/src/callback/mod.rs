@@ -1,0 +1,172 @@
+//! Callbacks: typed Rust functions wired to component props.
+//!
+//! ```
+//! use ferrodash_server::{Callback, Input, State};
+//!
+//! async fn greet(Input(name): Input<Option<String>>, State(n): State<Option<u32>>) -> String {
+//!     format!("Hello, {} ({})", name.unwrap_or_default(), n.unwrap_or(0))
+//! }
+//!
+//! let callback = Callback::new(greet)
+//!     .output("greeting", "children")
+//!     .input("name", "value")
+//!     .state("count", "data");
+//! ```
+
+mod extract;
+mod handler;
+mod request;
+
+use ferrodash_core::{Arity, CallbackSpec, ComponentId, Dependency, InitialCall, Output, PropRef};
+use serde_json::Value;
+
+pub use extract::{AppState, ArgRole, CallbackContext, FromCallbackRequest, Input, SetProps, State, Triggered, TriggeredProp};
+pub use handler::{AsyncHandler, SyncHandler};
+pub use request::CallbackRequest;
+
+pub(crate) use handler::{ErasedHandler, panic_message};
+pub(crate) use request::SideUpdates;
+
+/// A callback: its declaration (outputs, inputs, state, options) and the
+/// function that computes the outputs.
+#[must_use]
+pub struct Callback {
+    pub(crate) spec: CallbackSpec,
+    pub(crate) roles: Vec<ArgRole>,
+    pub(crate) arity: Arity,
+    pub(crate) handler: ErasedHandler,
+}
+
+impl std::fmt::Debug for Callback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Callback").field("spec", &self.spec).field("arity", &self.arity).finish_non_exhaustive()
+    }
+}
+
+/// The function's name without its module path, for error messages.
+fn handler_name<H>() -> String {
+    let full = std::any::type_name::<H>();
+    let trimmed = full.trim_end_matches("::{{closure}}");
+    let short = trimmed.rsplit("::").next().unwrap_or(trimmed);
+    if trimmed.len() == full.len() {
+        short.to_owned()
+    } else {
+        format!("{short}::{{closure}}")
+    }
+}
+
+impl Callback {
+    /// A callback run by an `async fn`.
+    pub fn new<H: AsyncHandler<Args>, Args>(handler: H) -> Self {
+        let (handler_erased, roles, arity) = handler::erase_async(handler);
+        Self::from_parts(handler_name::<H>(), handler_erased, roles, arity)
+    }
+
+    /// A callback run by a plain `fn` on the blocking thread pool, so slow or
+    /// CPU-heavy work never holds up other requests.
+    pub fn sync<H: SyncHandler<Args>, Args>(handler: H) -> Self {
+        let (handler_erased, roles, arity) = handler::erase_sync(handler);
+        Self::from_parts(handler_name::<H>(), handler_erased, roles, arity)
+    }
+
+    fn from_parts(name: String, handler: ErasedHandler, roles: Vec<ArgRole>, arity: Arity) -> Self {
+        Self {
+            spec: CallbackSpec {
+                name,
+                multi_output: matches!(arity, Arity::Multi(_)),
+                ..CallbackSpec::default()
+            },
+            roles,
+            arity,
+            handler,
+        }
+    }
+
+    /// Names the callback in error messages (default: the function's name).
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.spec.name = name.into();
+        self
+    }
+
+    /// Adds an Output: the callback's return value is written to this prop.
+    pub fn output(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+        self.spec.outputs.push(Output {
+            target: PropRef::new(id, property),
+            allow_duplicate: false,
+        });
+        self
+    }
+
+    /// Adds an Output that other callbacks may write too (`allow_duplicate`).
+    /// Needs [`Callback::prevent_initial_call`] or
+    /// [`InitialCall::InitialDuplicate`].
+    pub fn output_allow_duplicate(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+        self.spec.outputs.push(Output {
+            target: PropRef::new(id, property),
+            allow_duplicate: true,
+        });
+        self
+    }
+
+    /// Adds an Input: a change of this prop runs the callback, and its value
+    /// goes to the next [`Input`] argument.
+    pub fn input(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+        self.spec.inputs.push(Dependency {
+            target: PropRef::new(id, property),
+            allow_optional: false,
+        });
+        self
+    }
+
+    /// Adds a State: its value goes to the next [`State`] argument, but its
+    /// changes do not run the callback.
+    pub fn state(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+        self.spec.state.push(Dependency {
+            target: PropRef::new(id, property),
+            allow_optional: false,
+        });
+        self
+    }
+
+    /// Does not run the callback when the page loads.
+    pub fn prevent_initial_call(mut self) -> Self {
+        self.spec.initial_call = InitialCall::Prevent;
+        self
+    }
+
+    /// Sets whether the callback runs when the page loads.
+    pub fn initial_call(mut self, initial_call: InitialCall) -> Self {
+        self.spec.initial_call = initial_call;
+        self
+    }
+
+    /// Allows an output that is also an input of this callback: the Dash pattern
+    /// for keeping two components in sync (check [`Triggered`] to see which fired).
+    pub fn allow_self_loop(mut self) -> Self {
+        self.spec.allow_self_loop = true;
+        self
+    }
+
+    /// Hides the callback in the dev tools' callback graph.
+    pub fn hidden(mut self) -> Self {
+        self.spec.hidden = true;
+        self
+    }
+
+    /// Props to set while the callback runs and back when it finishes.
+    pub fn running(mut self, id: impl Into<ComponentId>, property: impl Into<String>, during: Value, after: Value) -> Self {
+        self.spec.running.push((PropRef::new(id, property), during, after));
+        self
+    }
+
+    /// The callback's declaration.
+    #[must_use]
+    pub const fn spec(&self) -> &CallbackSpec {
+        &self.spec
+    }
+}
+
+/// Shorthand for [`Callback::new`].
+pub fn callback<H: AsyncHandler<Args>, Args>(handler: H) -> Callback {
+    Callback::new(handler)
+}

@@ -1,0 +1,40 @@
+//! The ferrodash server: serves Dash's own browser packages and answers their
+//! requests from a typed Rust app.
+//!
+//! Build an [`App`] with [`App::builder`]: a layout of components and
+//! [`Callback`]s between their props. [`AppBuilder::build`] checks the whole
+//! app and lists every problem at once; [`App::serve`] runs it, and
+//! [`App::router`] gives its routes to mount in a larger axum app.
+//!
+//! | route | answer |
+//! | --- | --- |
+//! | `GET /` and any other GET | the index page |
+//! | `GET /_dash-layout` | the layout |
+//! | `GET /_dash-dependencies` | the callbacks |
+//! | `POST /_dash-update-component` | runs a callback |
+//! | `GET /_dash-component-suites/…` | Dash's browser packages, embedded |
+//! | `GET /assets/…` | the assets folder |
+//! | `GET /_reload-hash` | hot reload |
+//! | `GET /_favicon.ico` | the default favicon |
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod app;
+mod assets;
+mod callback;
+mod config;
+mod index;
+mod package;
+mod rejection;
+mod reload;
+mod routes;
+mod serve;
+mod signing;
+mod state;
+
+pub use app::{App, AppBuilder};
+pub use callback::*;
+pub use config::{AppConfig, DevTools};
+pub use index::DEFAULT_INDEX_TEMPLATE;
+pub use package::ComponentPackage;
+pub use rejection::ProtocolError;

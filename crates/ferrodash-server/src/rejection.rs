@@ -1,0 +1,129 @@
+//! Answers to requests the server refuses: each a 4xx with a JSON body that
+//! names the problem, or a 500 with a correlation id.
+
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use serde_json::json;
+
+/// Why a request to the protocol routes was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProtocolError {
+    /// The body is not JSON content.
+    #[error("Content-Type must be application/json, not `{0}`")]
+    UnsupportedContentType(String),
+    /// The body is larger than the configured limit.
+    #[error("the request body is larger than the limit of {limit} bytes")]
+    BodyTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The body could not be read.
+    #[error("the request body could not be read: {0}")]
+    UnreadableBody(String),
+    /// The body is not a valid callback request.
+    #[error("invalid callback request: {0}")]
+    MalformedBody(#[from] ferrodash_core::wire::WireError),
+    /// No callback has this output string.
+    #[error("no callback has the output `{0}`")]
+    UnknownCallback(String),
+    /// The request's outputs, inputs or state do not match the callback.
+    #[error("the request does not match callback `{callback}`: {problem}")]
+    Mismatch {
+        /// The callback's name.
+        callback: String,
+        /// What differs.
+        problem: String,
+    },
+    /// An argument had the wrong type for the callback's function.
+    #[error("callback `{callback}`: {argument}: {problem}")]
+    InvalidArgument {
+        /// The callback's name.
+        callback: String,
+        /// Which argument.
+        argument: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// No file at this path.
+    #[error("not found")]
+    NotFound,
+    /// The method is not allowed here.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+}
+
+impl ProtocolError {
+    /// The HTTP status of this refusal.
+    #[must_use]
+    pub const fn status(&self) -> StatusCode {
+        match self {
+            Self::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnreadableBody(_) | Self::MalformedBody(_) | Self::Mismatch { .. } => StatusCode::BAD_REQUEST,
+            Self::UnknownCallback(_) | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::InvalidArgument { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    /// A short machine-readable name of the problem.
+    #[must_use]
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::UnsupportedContentType(_) => "unsupported_content_type",
+            Self::BodyTooLarge { .. } => "body_too_large",
+            Self::UnreadableBody(_) => "unreadable_body",
+            Self::MalformedBody(_) => "malformed_body",
+            Self::UnknownCallback(_) => "unknown_callback",
+            Self::Mismatch { .. } => "callback_mismatch",
+            Self::InvalidArgument { .. } => "invalid_argument",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+        }
+    }
+}
+
+impl IntoResponse for ProtocolError {
+    fn into_response(self) -> Response {
+        tracing::debug!(status = %self.status(), error = %self, "request refused");
+        json_error(self.status(), self.code(), &self.to_string())
+    }
+}
+
+/// A JSON error body: `{"error": code, "message": text}`.
+pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({"error": code, "message": message}).to_string();
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+/// A 500 answer for a failure on the server side: logged with a correlation
+/// id that the answer carries too; details reach the browser only in debug mode.
+pub(crate) fn server_error(what: &str, detail: &str, debug: bool) -> Response {
+    let correlation_id = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(correlation_id = %correlation_id, error = %detail, "{what}");
+    if debug {
+        // The dev tools show a plain-text body in a <pre>.
+        let body = format!("{what} (correlation id {correlation_id}):\n{detail}\n");
+        let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        response
+    } else {
+        let body = json!({
+            "error": "internal_error",
+            "message": format!("{what}; the server log has the details under correlation id {correlation_id}"),
+            "correlation_id": correlation_id,
+        });
+        let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body.to_string()).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    }
+}

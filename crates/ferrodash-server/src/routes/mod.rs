@@ -1,0 +1,42 @@
+//! The HTTP routes of an app (dash-protocol §1).
+
+mod pages;
+mod static_files;
+mod update;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::app::App;
+
+impl App {
+    /// The app's routes as an axum [`Router`], mounted under the routes prefix.
+    /// Merge it into a larger axum app, or serve it with [`App::serve`].
+    pub fn router(&self) -> Router {
+        let limit = self.inner.config.max_body_bytes;
+        let assets = format!("/{}/{{*path}}", self.inner.config.assets_url_path.trim_matches('/'));
+        let inner = Router::new()
+            .route("/", get(pages::index))
+            .route("/_dash-layout", get(pages::layout))
+            .route("/_dash-dependencies", get(pages::dependencies))
+            .route("/_reload-hash", get(pages::reload_hash))
+            .route("/_favicon.ico", get(static_files::favicon))
+            .route("/_dash-component-suites/{package}/{*path}", get(static_files::component_suite))
+            .route(&assets, get(static_files::asset))
+            .route(
+                "/_dash-update-component",
+                post(update::update_component)
+                    .get(pages::index)
+                    .layer(DefaultBodyLimit::max(limit)),
+            )
+            .fallback(pages::fallback)
+            .with_state(self.clone());
+        let prefix = self.inner.config.routes_pathname_prefix.trim_end_matches('/');
+        if prefix.is_empty() {
+            inner
+        } else {
+            Router::new().nest(prefix, inner)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The index page, the layout, the callback list and the reload hash.
+
+use axum::body::Bytes;
+use axum::extract::State as AxumState;
+use axum::response::{Html, IntoResponse, Response};
+use http::{HeaderValue, Method, StatusCode, header};
+
+use crate::app::{App, LayoutSource};
+use crate::rejection::{ProtocolError, server_error};
+
+fn json_response(body: Bytes) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+pub(crate) async fn index(AxumState(app): AxumState<App>) -> Response {
+    let end_id = app.inner.signer.new_end_id();
+    let mut response = Html(app.inner.index.with_end_id(&end_id)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Any other path: GET serves the index for client-side routing; other
+/// methods are refused.
+pub(crate) async fn fallback(state: AxumState<App>, method: Method) -> Response {
+    if method == Method::GET || method == Method::HEAD {
+        index(state).await
+    } else {
+        ProtocolError::MethodNotAllowed.into_response()
+    }
+}
+
+pub(crate) async fn layout(AxumState(app): AxumState<App>) -> Response {
+    match &app.inner.layout {
+        LayoutSource::Static(bytes) => json_response(bytes.clone()),
+        LayoutSource::Dynamic(f) => {
+            let f = f.clone();
+            let built = tokio::task::spawn_blocking(move || serde_json::to_vec(&f())).await;
+            match built {
+                Ok(Ok(bytes)) => json_response(Bytes::from(bytes)),
+                Ok(Err(e)) => server_error("the layout could not be serialized", &e.to_string(), app.inner.config.dev_tools.ui),
+                Err(join) => {
+                    let detail = if join.is_panic() {
+                        crate::callback::panic_message(join.into_panic().as_ref())
+                    } else {
+                        "cancelled".to_owned()
+                    };
+                    server_error("the layout function failed", &detail, app.inner.config.dev_tools.ui)
+                }
+            }
+        }
+    }
+}
+
+pub(crate) async fn dependencies(AxumState(app): AxumState<App>) -> Response {
+    json_response(app.inner.dependencies.clone())
+}
+
+pub(crate) async fn reload_hash(AxumState(app): AxumState<App>) -> Response {
+    let inner = app.inner.clone();
+    let value = tokio::task::spawn_blocking(move || inner.reload.poll(&inner.config))
+        .await
+        .unwrap_or_default();
+    json_response(Bytes::from(value.to_string()))
+}

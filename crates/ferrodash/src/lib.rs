@@ -1,0 +1,57 @@
+//! ferrodash: Dash's model in Rust.
+//!
+//! An app is a layout of components and callbacks between their props. The
+//! ferrodash server speaks Dash's wire protocol, so Dash's own browser packages
+//! render the app unchanged, and Dash's documentation applies.
+//!
+//! ```no_run
+//! use ferrodash::prelude::*;
+//!
+//! async fn greet(Input(name): Input<Option<String>>) -> String {
+//!     format!("Hello, {}!", name.unwrap_or_else(|| "world".into()))
+//! }
+//!
+//! #[tokio::main]
+//! async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     let app = App::builder()
+//!         .title("Hello")
+//!         .layout(html::div((
+//!             html::h1("Hello"),
+//!             dcc::input("name").value("world"),
+//!             html::div(Node::Null).id("greeting"),
+//!         )))
+//!         .callback(Callback::new(greet).output("greeting", "children").input("name", "value"))
+//!         .build()?;
+//!     app.serve("127.0.0.1:8050").await?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! | crate | what it holds |
+//! | --- | --- |
+//! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
+//! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
+//! | `ferrodash-server` | the axum server, callbacks, embedded front end |
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+pub use ferrodash_components::{dash_table, dcc, html};
+pub use ferrodash_core as core;
+pub use ferrodash_core::{
+    ALL, BuildErrors, ALLSMALLER, CallbackError, Component, ComponentId, IdValue, InitialCall, IntoPropValue, Json, MATCH,
+    NoUpdate, Node, Patch, PreventUpdate,
+};
+pub use ferrodash_server::*;
+pub use serde_json::json;
+
+/// The result of building an app: the app, or every problem found.
+pub type BuildErrorsResult<T> = Result<T, BuildErrors>;
+
+/// The names most apps use.
+pub mod prelude {
+    pub use crate::{
+        ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError, Component, ComponentId, Input,
+        InitialCall, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate, SetProps, State, Triggered, callback,
+        dash_table, dcc, html, json,
+    };
+}
