@@ -8,6 +8,8 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use crate::output::IntoPropValue;
+
 /// One step of a location inside a prop value: an object key or a list index
 /// (negative indexes count from the end).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,15 +185,15 @@ impl Patch {
         self
     }
 
-    fn with_value(self, op: PatchOperation, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    fn with_value(self, op: PatchOperation, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         let mut params = Map::new();
-        params.insert("value".into(), value.into());
+        params.insert("value".into(), value.into_prop_value());
         self.push(op, location.into(), params)
     }
 
     /// Sets the value at `location`.
     #[must_use]
-    pub fn assign(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn assign(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Assign, location, value)
     }
     /// Removes the key or index at `location`.
@@ -201,50 +203,50 @@ impl Patch {
     }
     /// Shallow-merges `value` (an object) into the object at `location`.
     #[must_use]
-    pub fn merge(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn merge(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Merge, location, value)
     }
     /// Concatenates the list `values` onto the list at `location`.
     #[must_use]
-    pub fn extend(self, location: impl Into<Location>, values: impl Into<Value>) -> Self {
+    pub fn extend(self, location: impl Into<Location>, values: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Extend, location, values)
     }
     /// Appends `value` to the list at `location`.
     #[must_use]
-    pub fn append(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn append(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Append, location, value)
     }
     /// Prepends `value` to the list at `location`.
     #[must_use]
-    pub fn prepend(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn prepend(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Prepend, location, value)
     }
     /// Inserts `value` at `index` of the list at `location`.
     #[must_use]
-    pub fn insert(self, location: impl Into<Location>, index: i64, value: impl Into<Value>) -> Self {
+    pub fn insert(self, location: impl Into<Location>, index: i64, value: impl IntoPropValue) -> Self {
         let mut params = Map::new();
-        params.insert("value".into(), value.into());
+        params.insert("value".into(), value.into_prop_value());
         params.insert("index".into(), index.into());
         self.push(PatchOperation::Insert, location.into(), params)
     }
     /// Adds `value` to the number at `location`.
     #[must_use]
-    pub fn add(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn add(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Add, location, value)
     }
     /// Subtracts `value` from the number at `location`.
     #[must_use]
-    pub fn sub(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn sub(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Sub, location, value)
     }
     /// Multiplies the number at `location` by `value`.
     #[must_use]
-    pub fn mul(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn mul(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Mul, location, value)
     }
     /// Divides the number at `location` by `value`.
     #[must_use]
-    pub fn div(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn div(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Div, location, value)
     }
     /// Empties the value at `location`, keeping its type.
@@ -259,7 +261,7 @@ impl Patch {
     }
     /// Removes every element of the list at `location` equal to `value`.
     #[must_use]
-    pub fn remove(self, location: impl Into<Location>, value: impl Into<Value>) -> Self {
+    pub fn remove(self, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
         self.with_value(PatchOperation::Remove, location, value)
     }
 

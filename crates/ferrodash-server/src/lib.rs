@@ -38,3 +38,7 @@ pub use config::{AppConfig, DevTools};
 pub use index::DEFAULT_INDEX_TEMPLATE;
 pub use package::ComponentPackage;
 pub use rejection::ProtocolError;
+pub use serve::serve_router;
+
+/// The axum version the server is built on, for mounting apps in larger routers.
+pub use axum;

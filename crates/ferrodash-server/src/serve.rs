@@ -17,10 +17,25 @@ impl App {
     /// Serves the app on an already bound listener.
     pub async fn serve_on(self, listener: TcpListener) -> std::io::Result<()> {
         let local: SocketAddr = listener.local_addr()?;
-        tracing::info!("ferrodash serving `{}` on http://{local}{}", self.inner.config.title, self.inner.config.routes_pathname_prefix);
-        let router = self.router();
-        axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+        tracing::info!(
+            "ferrodash serving `{}` on http://{local}{}",
+            self.inner.config.title,
+            self.inner.config.routes_pathname_prefix
+        );
+        serve_router_on(self.router(), listener).await
     }
+}
+
+/// Serves any router (several apps merged, say) on `addr` until Ctrl-C or
+/// SIGTERM, then finishes the requests under way.
+pub async fn serve_router(router: axum::Router, addr: impl ToSocketAddrs) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!("ferrodash serving on http://{}/", listener.local_addr()?);
+    serve_router_on(router, listener).await
+}
+
+async fn serve_router_on(router: axum::Router, listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
 }
 
 async fn shutdown_signal() {

@@ -42,16 +42,16 @@ pub use ferrodash_core::{
     NoUpdate, Node, Patch, PreventUpdate,
 };
 pub use ferrodash_server::*;
-pub use serde_json::json;
+pub use serde_json::{Value, json};
 
 /// The result of building an app: the app, or every problem found.
-pub type BuildErrorsResult<T> = Result<T, BuildErrors>;
+pub type BuildResult<T> = Result<T, BuildErrors>;
 
 /// The names most apps use.
 pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError, Component, ComponentId, Input,
         InitialCall, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate, SetProps, State, Triggered, callback,
-        dash_table, dcc, html, json,
+        Value, dash_table, dcc, html, json,
     };
 }

@@ -3,7 +3,7 @@
 //! Run with `cargo run -p example-hello-world`, then open <http://127.0.0.1:8050>.
 
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildErrorsResult};
+use ferrodash::{AppBuilder, BuildResult};
 
 async fn greet(Input(name): Input<Option<String>>) -> String {
     match name.as_deref().map(str::trim) {
@@ -27,6 +27,6 @@ pub fn builder(prefix: &str) -> AppBuilder {
 }
 
 /// The app, mounted under `prefix`.
-pub fn app(prefix: &str) -> BuildErrorsResult<App> {
+pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }

@@ -30,13 +30,15 @@ impl App {
                     .get(pages::index)
                     .layer(DefaultBodyLimit::max(limit)),
             )
-            .fallback(pages::fallback)
-            .with_state(self.clone());
+            .fallback(pages::fallback);
         let prefix = self.inner.config.routes_pathname_prefix.trim_end_matches('/');
-        if prefix.is_empty() {
+        let router = if prefix.is_empty() {
             inner
         } else {
-            Router::new().nest(prefix, inner)
-        }
+            // A nested router answers `/prefix` and `/prefix/anything`; the
+            // prefix with its trailing slash needs its own route.
+            Router::new().route(&format!("{prefix}/"), get(pages::index)).nest(prefix, inner)
+        };
+        router.with_state(self.clone())
     }
 }
