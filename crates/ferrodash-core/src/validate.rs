@@ -149,8 +149,9 @@ fn check_ids_exist(
         if optional_deps.contains(&id) {
             continue;
         }
-        if id.has_wildcard() {
-            // Components matching a pattern are usually created by callbacks.
+        if id.has_wildcard() || id.check_parseable().is_err() {
+            // Components matching a pattern are usually created by callbacks;
+            // unparseable ids are reported on their own.
             continue;
         }
         let text = id.stringify();

@@ -1,0 +1,9 @@
+//! Protocol conformance: every route and answer form of the Dash wire
+//! protocol, driven in process through the app's router.
+
+mod build;
+mod callbacks;
+mod malformed;
+mod pages;
+mod static_files;
+mod support;
