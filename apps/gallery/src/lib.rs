@@ -55,7 +55,11 @@ fn home() -> BuildResult<App> {
     let cards: Vec<Component> = EXAMPLES
         .iter()
         .map(|e| {
-            html::li((html::a(e.title).href(e.path), html::span(format!(" — {}", e.blurb)))).into()
+            html::li((
+                html::a(e.title).href(e.path),
+                html::span(format!(" — {}", e.blurb)),
+            ))
+            .into()
         })
         .collect();
     App::builder()

@@ -7,8 +7,8 @@
 
 use std::borrow::Cow;
 
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Number, Value};
 
 use crate::id::ComponentId;
@@ -57,13 +57,16 @@ pub enum Node {
     /// A component.
     Component(Box<Component>),
     /// Several nodes.
-    List(Vec<Node>),
+    List(Vec<Self>),
 }
 
 impl Component {
     /// A component with no props set.
     #[must_use]
-    pub fn new(namespace: impl Into<Cow<'static, str>>, type_name: impl Into<Cow<'static, str>>) -> Self {
+    pub fn new(
+        namespace: impl Into<Cow<'static, str>>,
+        type_name: impl Into<Cow<'static, str>>,
+    ) -> Self {
         Self {
             namespace: namespace.into(),
             type_name: type_name.into(),
@@ -101,13 +104,12 @@ impl Component {
     #[must_use]
     pub fn set(mut self, name: impl Into<Cow<'static, str>>, value: PropValue) -> Self {
         let name = name.into();
-        if name == "id" {
-            if let PropValue::Json(v) = &value {
-                if let Ok(id) = serde_json::from_value::<ComponentId>(v.clone()) {
-                    self.id = Some(id);
-                    return self;
-                }
-            }
+        if name == "id"
+            && let PropValue::Json(v) = &value
+            && let Ok(id) = serde_json::from_value::<ComponentId>(v.clone())
+        {
+            self.id = Some(id);
+            return self;
         }
         match self.props.iter_mut().find(|(n, _)| *n == name) {
             Some(slot) => slot.1 = value,
@@ -321,7 +323,9 @@ mod tests {
 
     #[test]
     fn serializes_in_dash_form_and_walks() {
-        let inner = Component::new("dash_html_components", "Span").id("s").children("hi");
+        let inner = Component::new("dash_html_components", "Span")
+            .id("s")
+            .children("hi");
         let outer = Component::new("dash_html_components", "Div")
             .id("d")
             .children((inner, "text", 3));
@@ -340,7 +344,12 @@ mod tests {
 
     #[test]
     fn id_prop_is_the_id() {
-        let c = Component::new("x", "Y").prop("id", "abc").prop("id", serde_json::json!({"k": 1}));
-        assert_eq!(c.get_id().map(ComponentId::stringify).as_deref(), Some(r#"{"k":1}"#));
+        let c = Component::new("x", "Y")
+            .prop("id", "abc")
+            .prop("id", serde_json::json!({"k": 1}));
+        assert_eq!(
+            c.get_id().map(ComponentId::stringify).as_deref(),
+            Some(r#"{"k":1}"#)
+        );
     }
 }

@@ -457,9 +457,18 @@ mod tests {
 
     #[test]
     fn parseability() {
-        assert_eq!(ComponentId::from("a.b").check_parseable(), Err(IdProblem::Dot));
-        assert_eq!(ComponentId::from("{x").check_parseable(), Err(IdProblem::Brace));
-        assert_eq!(ComponentId::from("").check_parseable(), Err(IdProblem::Empty));
+        assert_eq!(
+            ComponentId::from("a.b").check_parseable(),
+            Err(IdProblem::Dot)
+        );
+        assert_eq!(
+            ComponentId::from("{x").check_parseable(),
+            Err(IdProblem::Brace)
+        );
+        assert_eq!(
+            ComponentId::from("").check_parseable(),
+            Err(IdProblem::Empty)
+        );
         let dotted = ComponentId::dict([("f", "a.b".into())]);
         assert_eq!(dotted.check_parseable(), Err(IdProblem::DotInValue));
         assert!(ComponentId::from("ok-id_1").check_parseable().is_ok());
@@ -472,7 +481,8 @@ mod tests {
         assert!(pattern.matches(&id));
         let other = ComponentId::dict([("kind", "btn".into()), ("row", 2.into())]);
         assert!(!pattern.matches(&other));
-        let extra = ComponentId::dict([("kind", "cell".into()), ("row", 2.into()), ("x", 1.into())]);
+        let extra =
+            ComponentId::dict([("kind", "cell".into()), ("row", 2.into()), ("x", 1.into())]);
         assert!(!pattern.matches(&extra));
     }
 

@@ -20,15 +20,17 @@ pub mod wire;
 
 pub use build_error::{BuildError, BuildErrors, Role};
 pub use component::{Component, Node, PropValue};
-pub use id::{parse_stringified_id, ComponentId, IdProblem, IdValue, Wildcard, ALL, ALLSMALLER, MATCH};
+pub use id::{
+    ALL, ALLSMALLER, ComponentId, IdProblem, IdValue, MATCH, Wildcard, parse_stringified_id,
+};
 pub use library::{ComponentLibrary, ComponentMeta};
 pub use output::{
-    is_no_update, no_update_value, Arity, CallbackError, CallbackOutputs, IntoCallbackOutput, IntoPropValue, Json,
-    PreventUpdate,
+    Arity, CallbackError, CallbackOutputs, IntoCallbackOutput, IntoPropValue, Json, PreventUpdate,
+    is_no_update, no_update_value,
 };
-pub use patch::{Location, Patch, PatchOperation, PathSegment, PATCH_MARKER};
+pub use patch::{Location, PATCH_MARKER, Patch, PatchOperation, PathSegment};
 pub use spec::{CallbackSpec, ClientsideFunction, Dependency, InitialCall, Output, PropRef};
-pub use validate::{validate, ValidationInput};
+pub use validate::{ValidationInput, validate};
 
 /// The marker Dash uses for an output left unchanged.
 pub const NO_UPDATE_MARKER: &str = "_dash_no_update";

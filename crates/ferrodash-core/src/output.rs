@@ -96,7 +96,11 @@ impl<T: IntoPropValue> IntoPropValue for Option<T> {
 }
 impl<T: IntoPropValue> IntoPropValue for Vec<T> {
     fn into_prop_value(self) -> Value {
-        Value::Array(self.into_iter().map(IntoPropValue::into_prop_value).collect())
+        Value::Array(
+            self.into_iter()
+                .map(IntoPropValue::into_prop_value)
+                .collect(),
+        )
     }
 }
 impl IntoPropValue for Map<String, Value> {
@@ -109,7 +113,10 @@ impl IntoPropValue for Map<String, Value> {
 #[must_use]
 pub fn no_update_value() -> Value {
     let mut m = Map::new();
-    m.insert(NO_UPDATE_MARKER.into(), Value::String(NO_UPDATE_MARKER.into()));
+    m.insert(
+        NO_UPDATE_MARKER.into(),
+        Value::String(NO_UPDATE_MARKER.into()),
+    );
     Value::Object(m)
 }
 
@@ -182,7 +189,9 @@ impl IntoCallbackOutput for () {
     }
 }
 
-impl<T: IntoCallbackOutput, E: Into<CallbackError> + Send + 'static> IntoCallbackOutput for Result<T, E> {
+impl<T: IntoCallbackOutput, E: Into<CallbackError> + Send + 'static> IntoCallbackOutput
+    for Result<T, E>
+{
     const ARITY: Arity = T::ARITY;
     fn into_callback_output(self) -> Result<CallbackOutputs, CallbackError> {
         self.map_err(Into::into)?.into_callback_output()
@@ -309,21 +318,29 @@ mod tests {
     #[test]
     fn arities_are_known_statically() {
         assert_eq!(<String as IntoCallbackOutput>::ARITY, Arity::Single);
-        assert_eq!(<(String, Patch, NoUpdate) as IntoCallbackOutput>::ARITY, Arity::Multi(3));
-        assert_eq!(<Result<(i64,), CallbackError> as IntoCallbackOutput>::ARITY, Arity::Multi(1));
+        assert_eq!(
+            <(String, Patch, NoUpdate) as IntoCallbackOutput>::ARITY,
+            Arity::Multi(3)
+        );
+        assert_eq!(
+            <Result<(i64,), CallbackError> as IntoCallbackOutput>::ARITY,
+            Arity::Multi(1)
+        );
         assert_eq!(<() as IntoCallbackOutput>::ARITY, Arity::None);
     }
 
     #[test]
     fn values_and_markers() {
         let out = ("a", NoUpdate, Some(3)).into_callback_output().unwrap();
-        let CallbackOutputs::Multi(values) = out else { panic!() };
+        let CallbackOutputs::Multi(values) = out else {
+            panic!()
+        };
         assert_eq!(values[0], json!("a"));
         assert!(is_no_update(&values[1]));
         assert_eq!(values[2], json!(3));
         let c = Component::new("ns", "T").id("x");
         assert_eq!(c.into_prop_value()["type"], "T");
-        let e: Result<String, CallbackError> = Err(std::io::Error::other("disk").into());
-        assert_eq!(e.unwrap_err().to_string(), "disk");
+        let e: CallbackError = std::io::Error::other("disk").into();
+        assert_eq!(e.to_string(), "disk");
     }
 }

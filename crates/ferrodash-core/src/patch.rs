@@ -4,8 +4,8 @@
 //! current value in the browser (dash-protocol §6.5). Appending a point to a
 //! figure with 100,000 points sends one point.
 
-use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
 use serde_json::{Map, Value};
 
 use crate::output::IntoPropValue;
@@ -176,7 +176,12 @@ impl Patch {
         }
     }
 
-    fn push(mut self, operation: PatchOperation, location: Location, params: Map<String, Value>) -> Self {
+    fn push(
+        mut self,
+        operation: PatchOperation,
+        location: Location,
+        params: Map<String, Value>,
+    ) -> Self {
         self.operations.push(Operation {
             operation,
             location,
@@ -185,7 +190,12 @@ impl Patch {
         self
     }
 
-    fn with_value(self, op: PatchOperation, location: impl Into<Location>, value: impl IntoPropValue) -> Self {
+    fn with_value(
+        self,
+        op: PatchOperation,
+        location: impl Into<Location>,
+        value: impl IntoPropValue,
+    ) -> Self {
         let mut params = Map::new();
         params.insert("value".into(), value.into_prop_value());
         self.push(op, location.into(), params)
@@ -223,7 +233,12 @@ impl Patch {
     }
     /// Inserts `value` at `index` of the list at `location`.
     #[must_use]
-    pub fn insert(self, location: impl Into<Location>, index: i64, value: impl IntoPropValue) -> Self {
+    pub fn insert(
+        self,
+        location: impl Into<Location>,
+        index: i64,
+        value: impl IntoPropValue,
+    ) -> Self {
         let mut params = Map::new();
         params.insert("value".into(), value.into_prop_value());
         params.insert("index".into(), index.into());
@@ -323,7 +338,10 @@ mod tests {
             .reverse("list")
             .remove("list", "x")
             .append(["rows", "-1"], 1)
-            .assign(vec![PathSegment::Key("r".into()), PathSegment::Index(-1)], true);
+            .assign(
+                vec![PathSegment::Key("r".into()), PathSegment::Index(-1)],
+                true,
+            );
         let wire = serde_json::to_value(&patch).unwrap();
         assert_eq!(wire["__dash_patch_update"], "__dash_patch_update");
         let ops: Vec<&str> = wire["operations"]
@@ -339,7 +357,10 @@ mod tests {
                 "Mul", "Div", "Clear", "Reverse", "Remove", "Append", "Assign"
             ]
         );
-        assert_eq!(wire["operations"][0]["location"], json!(["layout", "title"]));
+        assert_eq!(
+            wire["operations"][0]["location"],
+            json!(["layout", "title"])
+        );
         assert_eq!(wire["operations"][1]["params"], json!({}));
         assert_eq!(wire["operations"][2]["location"], json!([]));
         assert_eq!(wire["operations"][15]["location"], json!(["r", -1]));

@@ -127,7 +127,11 @@ impl CallbackSpec {
     #[must_use]
     pub fn wire_property(&self, output: &Output) -> String {
         if output.allow_duplicate {
-            format!("{}@{}", output.target.property, sha256_hex(&self.joined_inputs()))
+            format!(
+                "{}@{}",
+                output.target.property,
+                sha256_hex(&self.joined_inputs())
+            )
         } else {
             output.target.property.clone()
         }
@@ -184,9 +188,10 @@ impl CallbackSpec {
         m.insert("state".into(), deps(&self.state));
         m.insert(
             "clientside_function".into(),
-            self.clientside_function.as_ref().map_or(Value::Null, |f| {
-                json!({"namespace": f.namespace, "function_name": f.function_name})
-            }),
+            self.clientside_function.as_ref().map_or(
+                Value::Null,
+                |f| json!({"namespace": f.namespace, "function_name": f.function_name}),
+            ),
         );
         m.insert(
             "prevent_initial_call".into(),
@@ -256,7 +261,10 @@ mod tests {
         spec.outputs[0].allow_duplicate = true;
         assert_eq!(
             spec.output_key(0),
-            format!("..summary.children@{}...chart.figure..", sha256_hex("btn.n_clicks"))
+            format!(
+                "..summary.children@{}...chart.figure..",
+                sha256_hex("btn.n_clicks")
+            )
         );
         spec.outputs.clear();
         assert_eq!(spec.output_key(0), sha256_hex("btn.n_clicks"));

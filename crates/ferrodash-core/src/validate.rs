@@ -44,7 +44,10 @@ pub fn validate(input: &ValidationInput<'_>) -> Vec<BuildError> {
 }
 
 /// Collects every id of the layouts; reports duplicates and unparseable ids.
-fn check_layout<'a>(layouts: &[&'a Node], errors: &mut Vec<BuildError>) -> HashMap<String, &'a Component> {
+fn check_layout<'a>(
+    layouts: &[&'a Node],
+    errors: &mut Vec<BuildError>,
+) -> HashMap<String, &'a Component> {
     let mut seen: BTreeMap<String, (usize, &'a Component)> = BTreeMap::new();
     for (index, root) in layouts.iter().enumerate() {
         // Ids repeated across layouts (say a page layout also inside the
@@ -66,7 +69,10 @@ fn check_layout<'a>(layouts: &[&'a Node], errors: &mut Vec<BuildError>) -> HashM
     let mut by_id = HashMap::new();
     for (id, (count, component)) in seen {
         if count > 1 {
-            errors.push(BuildError::DuplicateLayoutId { id: id.clone(), count });
+            errors.push(BuildError::DuplicateLayoutId {
+                id: id.clone(),
+                count,
+            });
         }
         if let Some(problem) = component.get_id().and_then(|i| i.check_parseable().err()) {
             errors.push(BuildError::UnparseableId {
@@ -84,8 +90,16 @@ fn all_refs(spec: &CallbackSpec) -> impl Iterator<Item = (Role, &ComponentId, &s
     spec.outputs
         .iter()
         .map(|o| (Role::Output, &o.target.id, o.target.property.as_str()))
-        .chain(spec.inputs.iter().map(|d| (Role::Input, &d.target.id, d.target.property.as_str())))
-        .chain(spec.state.iter().map(|d| (Role::State, &d.target.id, d.target.property.as_str())))
+        .chain(
+            spec.inputs
+                .iter()
+                .map(|d| (Role::Input, &d.target.id, d.target.property.as_str())),
+        )
+        .chain(
+            spec.state
+                .iter()
+                .map(|d| (Role::State, &d.target.id, d.target.property.as_str())),
+        )
 }
 
 fn check_ids_parse(spec: &CallbackSpec, errors: &mut Vec<BuildError>) {
@@ -168,17 +182,17 @@ fn check_ids_exist(
             .iter()
             .filter(|l| l.namespace == component.namespace())
             .find_map(|l| l.component(component.type_name()));
-        if let Some(meta) = meta {
-            if !meta.has_prop(property) {
-                errors.push(BuildError::UnknownProp {
-                    callback: spec.name.clone(),
-                    role,
-                    id: text,
-                    property: property.to_owned(),
-                    namespace: component.namespace().to_owned(),
-                    type_name: component.type_name().to_owned(),
-                });
-            }
+        if let Some(meta) = meta
+            && !meta.has_prop(property)
+        {
+            errors.push(BuildError::UnknownProp {
+                callback: spec.name.clone(),
+                role,
+                id: text,
+                property: property.to_owned(),
+                namespace: component.namespace().to_owned(),
+                type_name: component.type_name().to_owned(),
+            });
         }
     }
 }

@@ -105,18 +105,27 @@ fn kind(value: &Value) -> &'static str {
 impl UpdateRequest {
     /// Decodes a request body. serde_json's nesting limit bounds the depth.
     pub fn from_slice(body: &[u8]) -> Result<Self, WireError> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| err("", format!("the body is not valid JSON: {e}")))?;
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|e| err("", format!("the body is not valid JSON: {e}")))?;
         Self::from_value(value)
     }
 
     /// Decodes a request already parsed as JSON.
     pub fn from_value(value: Value) -> Result<Self, WireError> {
         let Value::Object(mut body) = value else {
-            return Err(err("", format!("the body must be a JSON object, not {}", kind(&value))));
+            return Err(err(
+                "",
+                format!("the body must be a JSON object, not {}", kind(&value)),
+            ));
         };
         let output = match body.remove("output") {
             Some(Value::String(s)) => s,
-            Some(other) => return Err(err("output", format!("must be a string, not {}", kind(&other)))),
+            Some(other) => {
+                return Err(err(
+                    "output",
+                    format!("must be a string, not {}", kind(&other)),
+                ));
+            }
             None => return Err(err("output", "is missing: it names the callback to run")),
         };
         let outputs = match body.remove("outputs") {
@@ -129,7 +138,12 @@ impl UpdateRequest {
                     .collect::<Result<_, _>>()?,
             )),
             Some(Value::Object(map)) => Some(Outputs::Object(resolved_prop(map, "outputs")?)),
-            Some(other) => return Err(err("outputs", format!("must be an object or a list, not {}", kind(&other)))),
+            Some(other) => {
+                return Err(err(
+                    "outputs",
+                    format!("must be an object or a list, not {}", kind(&other)),
+                ));
+            }
         };
         let inputs = dep_list(body.remove("inputs"), "inputs", true)?;
         let state = dep_list(body.remove("state"), "state", false)?;
@@ -140,10 +154,18 @@ impl UpdateRequest {
                 .enumerate()
                 .map(|(i, v)| match v {
                     Value::String(s) => Ok(s),
-                    other => Err(err(format!("changedPropIds[{i}]"), format!("must be a string, not {}", kind(&other)))),
+                    other => Err(err(
+                        format!("changedPropIds[{i}]"),
+                        format!("must be a string, not {}", kind(&other)),
+                    )),
                 })
                 .collect::<Result<_, _>>()?,
-            Some(other) => return Err(err("changedPropIds", format!("must be a list, not {}", kind(&other)))),
+            Some(other) => {
+                return Err(err(
+                    "changedPropIds",
+                    format!("must be a list, not {}", kind(&other)),
+                ));
+            }
         };
         Ok(Self {
             output,
@@ -155,7 +177,11 @@ impl UpdateRequest {
     }
 }
 
-fn dep_list(value: Option<Value>, field: &str, required: bool) -> Result<Vec<Resolved<DepValue>>, WireError> {
+fn dep_list(
+    value: Option<Value>,
+    field: &str,
+    required: bool,
+) -> Result<Vec<Resolved<DepValue>>, WireError> {
     match value {
         None if required => Err(err(field, "is missing")),
         None | Some(Value::Null) => Ok(Vec::new()),
@@ -180,27 +206,54 @@ fn resolved<T>(
             .enumerate()
             .map(|(i, v)| match v {
                 Value::Object(map) => one(map, &format!("{path}[{i}]")),
-                other => Err(err(format!("{path}[{i}]"), format!("must be an object, not {}", kind(&other)))),
+                other => Err(err(
+                    format!("{path}[{i}]"),
+                    format!("must be an object, not {}", kind(&other)),
+                )),
             })
             .collect::<Result<_, _>>()
             .map(Resolved::Many),
-        other => Err(err(path, format!("must be an object or a list, not {}", kind(&other)))),
+        other => Err(err(
+            path,
+            format!("must be an object or a list, not {}", kind(&other)),
+        )),
     }
 }
 
-fn id_and_property(map: &mut Map<String, Value>, path: &str) -> Result<(ComponentId, String), WireError> {
+fn id_and_property(
+    map: &mut Map<String, Value>,
+    path: &str,
+) -> Result<(ComponentId, String), WireError> {
     let id = match map.remove("id") {
         None => return Err(err(format!("{path}.id"), "is missing")),
         Some(v @ (Value::String(_) | Value::Object(_))) => serde_json::from_value::<ComponentId>(v)
-            .map_err(|e| err(format!("{path}.id"), format!("is not a valid component id: {e}")))?,
-        Some(other) => return Err(err(format!("{path}.id"), format!("must be a string or an object, not {}", kind(&other)))),
+            .map_err(|e| {
+                err(
+                    format!("{path}.id"),
+                    format!("is not a valid component id: {e}"),
+                )
+            })?,
+        Some(other) => {
+            return Err(err(
+                format!("{path}.id"),
+                format!("must be a string or an object, not {}", kind(&other)),
+            ));
+        }
     };
     if id.has_wildcard() {
-        return Err(err(format!("{path}.id"), "must be a concrete id, not a wildcard pattern"));
+        return Err(err(
+            format!("{path}.id"),
+            "must be a concrete id, not a wildcard pattern",
+        ));
     }
     let property = match map.remove("property") {
         Some(Value::String(s)) => s,
-        Some(other) => return Err(err(format!("{path}.property"), format!("must be a string, not {}", kind(&other)))),
+        Some(other) => {
+            return Err(err(
+                format!("{path}.property"),
+                format!("must be a string, not {}", kind(&other)),
+            ));
+        }
         None => return Err(err(format!("{path}.property"), "is missing")),
     };
     Ok((id, property))
@@ -250,7 +303,10 @@ impl UpdateResponse {
     /// Adds a side update (`set_props`), shallow-merged with earlier ones for
     /// the same id.
     pub fn set_props(&mut self, id_key: String, props: Map<String, Value>) {
-        let entry = self.side_update.entry(id_key).or_insert_with(|| Value::Object(Map::new()));
+        let entry = self
+            .side_update
+            .entry(id_key)
+            .or_insert_with(|| Value::Object(Map::new()));
         if let Value::Object(existing) = entry {
             existing.extend(props);
         }
@@ -297,7 +353,9 @@ mod tests {
         assert_eq!(req.output, "..total.children...total.style..");
         assert!(matches!(&req.outputs, Some(Outputs::List(v)) if v.len() == 2));
         assert_eq!(req.changed_prop_ids, ["qty.value"]);
-        let Resolved::One(state) = &req.state[0] else { panic!() };
+        let Resolved::One(state) = &req.state[0] else {
+            panic!()
+        };
         assert_eq!(state.value, Some(json!(9.5)));
     }
 
@@ -306,7 +364,9 @@ mod tests {
         let body = json!({"output":"x.children","outputs":{"id":{"kind":"cell","row":2},"property":"children"},
             "inputs":[[{"id":{"k":"b","i":0},"property":"n_clicks"},{"id":{"k":"b","i":1},"property":"n_clicks","value":4}]]});
         let req = UpdateRequest::from_value(body).unwrap();
-        let Resolved::Many(list) = &req.inputs[0] else { panic!() };
+        let Resolved::Many(list) = &req.inputs[0] else {
+            panic!()
+        };
         assert_eq!(list[0].value, None);
         assert_eq!(list[1].value, Some(json!(4)));
         assert!(req.state.is_empty());
@@ -316,26 +376,65 @@ mod tests {
     fn names_the_bad_field() {
         let cases = [
             (json!([]), "the body must be a JSON object, not a list"),
-            (json!({"inputs": []}), "`output`: is missing: it names the callback to run"),
-            (json!({"output": 3, "inputs": []}), "`output`: must be a string, not a number"),
+            (
+                json!({"inputs": []}),
+                "`output`: is missing: it names the callback to run",
+            ),
+            (
+                json!({"output": 3, "inputs": []}),
+                "`output`: must be a string, not a number",
+            ),
             (json!({"output": "a.b"}), "`inputs`: is missing"),
-            (json!({"output": "a.b", "inputs": [3]}), "`inputs[0]`: must be an object or a list, not a number"),
-            (json!({"output": "a.b", "inputs": [{"property": "v"}]}), "`inputs[0].id`: is missing"),
-            (json!({"output": "a.b", "inputs": [{"id": [1], "property": "v"}]}), "`inputs[0].id`: must be a string or an object, not a list"),
-            (json!({"output": "a.b", "inputs": [{"id": {"a": {"b": 1}}, "property": "v"}]}), "`inputs[0].id`: is not a valid component id"),
-            (json!({"output": "a.b", "inputs": [{"id": {"a": ["ALL"]}, "property": "v"}]}), "`inputs[0].id`: must be a concrete id"),
-            (json!({"output": "a.b", "inputs": [{"id": "x", "property": 1}]}), "`inputs[0].property`: must be a string, not a number"),
-            (json!({"output": "a.b", "inputs": [], "changedPropIds": "x"}), "`changedPropIds`: must be a list, not a string"),
-            (json!({"output": "a.b", "inputs": [], "outputs": 1}), "`outputs`: must be an object or a list, not a number"),
+            (
+                json!({"output": "a.b", "inputs": [3]}),
+                "`inputs[0]`: must be an object or a list, not a number",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [{"property": "v"}]}),
+                "`inputs[0].id`: is missing",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [{"id": [1], "property": "v"}]}),
+                "`inputs[0].id`: must be a string or an object, not a list",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [{"id": {"a": {"b": 1}}, "property": "v"}]}),
+                "`inputs[0].id`: is not a valid component id",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [{"id": {"a": ["ALL"]}, "property": "v"}]}),
+                "`inputs[0].id`: must be a concrete id",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [{"id": "x", "property": 1}]}),
+                "`inputs[0].property`: must be a string, not a number",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [], "changedPropIds": "x"}),
+                "`changedPropIds`: must be a list, not a string",
+            ),
+            (
+                json!({"output": "a.b", "inputs": [], "outputs": 1}),
+                "`outputs`: must be an object or a list, not a number",
+            ),
         ];
         for (body, expected) in cases {
-            let e = UpdateRequest::from_value(body.clone()).unwrap_err().to_string();
-            assert!(e.starts_with(expected), "{body}: got {e:?}, expected {expected:?}");
+            let e = UpdateRequest::from_value(body.clone())
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.starts_with(expected),
+                "{body}: got {e:?}, expected {expected:?}"
+            );
         }
-        let e = UpdateRequest::from_slice(b"\xff\x00garbage").unwrap_err().to_string();
+        let e = UpdateRequest::from_slice(b"\xff\x00garbage")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("the body is not valid JSON"), "{e}");
         let deep = "[".repeat(10_000);
-        let e = UpdateRequest::from_slice(deep.as_bytes()).unwrap_err().to_string();
+        let e = UpdateRequest::from_slice(deep.as_bytes())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("recursion limit"), "{e}");
     }
 

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ferrodash_core::{Arity, BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput};
+use ferrodash_core::{
+    Arity, BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
+};
 use serde_json::Value;
 
 use crate::assets::AssetsIndex;
@@ -148,7 +150,11 @@ impl AppBuilder {
     /// Turns Dash's debug behaviour on or off: dev tools UI, prop checks,
     /// development bundles, hot reload, and error details in the browser.
     pub fn debug(mut self, debug: bool) -> Self {
-        self.config.dev_tools = if debug { DevTools::debug() } else { DevTools::off() };
+        self.config.dev_tools = if debug {
+            DevTools::debug()
+        } else {
+            DevTools::off()
+        };
         self
     }
 
@@ -160,7 +166,10 @@ impl AppBuilder {
 
     /// A layout function, run on every page load (for per-load data). It is
     /// also run once when the app is built, to check callback ids against it.
-    pub fn layout_fn<N: Into<Node>>(mut self, layout: impl Fn() -> N + Send + Sync + 'static) -> Self {
+    pub fn layout_fn<N: Into<Node>>(
+        mut self,
+        layout: impl Fn() -> N + Send + Sync + 'static,
+    ) -> Self {
         self.layout = Some(LayoutInput::Function(Arc::new(move || layout().into())));
         self
     }
@@ -217,10 +226,16 @@ impl AppBuilder {
     }
 
     /// Adds a `<meta>` tag from attribute pairs.
-    pub fn meta_tag<K: Into<String>, V: Into<String>>(mut self, attributes: impl IntoIterator<Item = (K, V)>) -> Self {
-        self.config
-            .meta_tags
-            .push(attributes.into_iter().map(|(k, v)| (k.into(), v.into())).collect());
+    pub fn meta_tag<K: Into<String>, V: Into<String>>(
+        mut self,
+        attributes: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.config.meta_tags.push(
+            attributes
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
+        );
         self
     }
 
@@ -257,7 +272,10 @@ impl AppBuilder {
                     Err(payload) => {
                         errors.push(BuildError::InvalidSetting {
                             setting: "layout",
-                            problem: format!("the layout function panicked: {}", panic_message(payload.as_ref())),
+                            problem: format!(
+                                "the layout function panicked: {}",
+                                panic_message(payload.as_ref())
+                            ),
                         });
                         (LayoutSource::Dynamic(f), None)
                     }
@@ -311,7 +329,9 @@ impl AppBuilder {
             (_, Some(explicit)) => {
                 let mut both = vec![explicit.clone()];
                 both.extend(checked_layout.clone());
-                Some(Node::from(ferrodash_core::Component::new("dash_html_components", "Div").children(both)))
+                Some(Node::from(
+                    ferrodash_core::Component::new("dash_html_components", "Div").children(both),
+                ))
             }
             (LayoutSource::Dynamic(_), None) => checked_layout.clone(),
             (LayoutSource::Static(_), None) => None,
@@ -347,7 +367,10 @@ fn check_config(config: &AppConfig, errors: &mut Vec<BuildError>) {
     if !prefix_ok(&config.routes_pathname_prefix) {
         errors.push(BuildError::InvalidSetting {
             setting: "routes_pathname_prefix",
-            problem: format!("`{}` must start and end with `/`", config.routes_pathname_prefix),
+            problem: format!(
+                "`{}` must start and end with `/`",
+                config.routes_pathname_prefix
+            ),
         });
     }
     if let Some(requests) = &config.requests_pathname_prefix {
@@ -370,7 +393,10 @@ fn check_config(config: &AppConfig, errors: &mut Vec<BuildError>) {
     if assets_path.is_empty() || assets_path.starts_with('_') {
         errors.push(BuildError::InvalidSetting {
             setting: "assets_url_path",
-            problem: format!("`{}` must be a non-empty path not starting with `_`", config.assets_url_path),
+            problem: format!(
+                "`{}` must be a non-empty path not starting with `_`",
+                config.assets_url_path
+            ),
         });
     }
     if let Some(template) = &config.index_template {

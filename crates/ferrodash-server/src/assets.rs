@@ -65,8 +65,14 @@ fn walk(root: &Path, dir: &Path, index: &mut AssetsIndex) {
     files.sort();
     dirs.sort();
     for (name, path) in files {
-        let Ok(rel) = path.strip_prefix(root) else { continue };
-        let rel_path = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        let rel_path = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
         let file = AssetFile {
             rel_path,
             mtime: mtime_of(&path),
@@ -132,8 +138,19 @@ mod tests {
     #[test]
     fn refuses_paths_that_leave_the_folder() {
         let root = Path::new("/srv/assets");
-        assert_eq!(resolve(root, "css/site.css"), Some(PathBuf::from("/srv/assets/css/site.css")));
-        for bad in ["../secret", "/etc/passwd", "a/../../b", "..\\x", ".env", "a/.git/config", ""] {
+        assert_eq!(
+            resolve(root, "css/site.css"),
+            Some(PathBuf::from("/srv/assets/css/site.css"))
+        );
+        for bad in [
+            "../secret",
+            "/etc/passwd",
+            "a/../../b",
+            "..\\x",
+            ".env",
+            "a/.git/config",
+            "",
+        ] {
             assert_eq!(resolve(root, bad), None, "{bad}");
         }
     }
@@ -144,14 +161,25 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("b")).unwrap();
         std::fs::create_dir_all(dir.join("a")).unwrap();
-        for f in ["z.css", "a.js", "favicon.ico", "b/x.css", "a/y.mjs", ".hidden.css", "notes.txt"] {
+        for f in [
+            "z.css",
+            "a.js",
+            "favicon.ico",
+            "b/x.css",
+            "a/y.mjs",
+            ".hidden.css",
+            "notes.txt",
+        ] {
             std::fs::write(dir.join(f), "x").unwrap();
         }
         let index = AssetsIndex::scan(&dir);
         let names = |v: &[AssetFile]| v.iter().map(|f| f.rel_path.clone()).collect::<Vec<_>>();
         assert_eq!(names(&index.css), ["z.css", "b/x.css"]);
         assert_eq!(names(&index.js), ["a.js", "a/y.mjs"]);
-        assert_eq!(index.favicon.map(|f| f.rel_path), Some("favicon.ico".to_owned()));
+        assert_eq!(
+            index.favicon.map(|f| f.rel_path),
+            Some("favicon.ico".to_owned())
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -138,6 +138,10 @@ impl DevTools {
     /// Whether any debug behaviour is on.
     #[must_use]
     pub const fn any(&self) -> bool {
-        self.ui || self.props_check || self.serve_dev_bundles || self.hot_reload || self.validate_callbacks
+        self.ui
+            || self.props_check
+            || self.serve_dev_bundles
+            || self.hot_reload
+            || self.validate_callbacks
     }
 }

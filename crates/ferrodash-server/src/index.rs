@@ -32,11 +32,15 @@ pub const DEFAULT_INDEX_TEMPLATE: &str = "<!DOCTYPE html>
 </html>
 ";
 
-const REQUIRED_PLACEHOLDERS: [&str; 4] = ["{%app_entry%}", "{%config%}", "{%scripts%}", "{%renderer%}"];
+const REQUIRED_PLACEHOLDERS: [&str; 4] =
+    ["{%app_entry%}", "{%config%}", "{%scripts%}", "{%renderer%}"];
 
 /// Placeholders a template lacks.
 pub(crate) fn missing_placeholders(template: &str) -> Vec<&'static str> {
-    REQUIRED_PLACEHOLDERS.into_iter().filter(|p| !template.contains(p)).collect()
+    REQUIRED_PLACEHOLDERS
+        .into_iter()
+        .filter(|p| !template.contains(p))
+        .collect()
 }
 
 /// Escapes text for HTML content and attribute values.
@@ -58,7 +62,9 @@ pub(crate) fn escape_html(text: &str) -> String {
 /// JSON made safe inside a `<script>` element: `<`, `>` and `/` escaped.
 pub(crate) fn script_safe_json(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
-    text.replace('<', "\\u003c").replace('>', "\\u003e").replace('/', "\\u002f")
+    text.replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('/', "\\u002f")
 }
 
 const END_ID_SLOT: &str = "@@ferrodash-end-id@@";
@@ -85,7 +91,10 @@ impl IndexPage {
     pub(crate) fn render(inputs: &IndexInputs<'_>) -> Self {
         let config = inputs.config;
         let prefix = config.requests_prefix();
-        let template = config.index_template.as_deref().unwrap_or(DEFAULT_INDEX_TEMPLATE);
+        let template = config
+            .index_template
+            .as_deref()
+            .unwrap_or(DEFAULT_INDEX_TEMPLATE);
         let config_blob = format!(
             "<script id=\"_dash-config\" type=\"application/json\">{}</script>",
             script_safe_json(&Value::Object(config_json(inputs)))
@@ -115,7 +124,9 @@ impl IndexPage {
 
     /// The page for one load, with its signed `end_id`.
     pub(crate) fn with_end_id(&self, end_id: &str) -> String {
-        let mut out = String::with_capacity(self.before_end_id.len() + self.after_end_id.len() + end_id.len());
+        let mut out = String::with_capacity(
+            self.before_end_id.len() + self.after_end_id.len() + end_id.len(),
+        );
         out.push_str(&self.before_end_id);
         out.push_str(end_id);
         out.push_str(&self.after_end_id);
@@ -138,7 +149,9 @@ fn metas(config: &AppConfig) -> String {
         tags.push("<meta charset=\"UTF-8\">".to_owned());
     }
     if !has("name", Some("viewport")) {
-        tags.push("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">".to_owned());
+        tags.push(
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">".to_owned(),
+        );
     }
     for tag in &config.meta_tags {
         let mut s = String::from("<meta");
@@ -162,10 +175,19 @@ fn asset_url(config: &AppConfig, rel_path: &str, mtime: f64) -> String {
 
 fn favicon(config: &AppConfig, assets: &AssetsIndex) -> String {
     let href = assets.favicon.as_ref().map_or_else(
-        || format!("{}_favicon.ico?v={}", config.requests_prefix(), ferrodash_frontend::DASH_VERSION),
+        || {
+            format!(
+                "{}_favicon.ico?v={}",
+                config.requests_prefix(),
+                ferrodash_frontend::DASH_VERSION
+            )
+        },
         |f| asset_url(config, &f.rel_path, f.mtime),
     );
-    format!("<link rel=\"icon\" type=\"image/x-icon\" href=\"{}\">", escape_html(&href))
+    format!(
+        "<link rel=\"icon\" type=\"image/x-icon\" href=\"{}\">",
+        escape_html(&href)
+    )
 }
 
 fn css(inputs: &IndexInputs<'_>) -> String {
@@ -211,7 +233,12 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
     let config = inputs.config;
     let dev = &config.dev_tools;
     let react = if dev.props_check {
-        ["deps/polyfill@7.12.1.min.js", "deps/react@18.3.1.js", "deps/react-dom@18.3.1.js", "deps/prop-types@15.8.1.js"]
+        [
+            "deps/polyfill@7.12.1.min.js",
+            "deps/react@18.3.1.js",
+            "deps/react-dom@18.3.1.js",
+            "deps/prop-types@15.8.1.js",
+        ]
     } else {
         [
             "deps/polyfill@7.12.1.min.js",
@@ -221,7 +248,10 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
         ]
     };
     let script = |src: &str| format!("<script src=\"{}\"></script>", escape_html(src));
-    let mut tags: Vec<String> = react.iter().map(|p| script(&suite_url(config, "dash", p, DASH_VERSION))).collect();
+    let mut tags: Vec<String> = react
+        .iter()
+        .map(|p| script(&suite_url(config, "dash", p, DASH_VERSION)))
+        .collect();
     tags.extend(config.external_scripts.iter().map(|u| script(u)));
     for package in inputs.packages {
         for path in &package.scripts {
@@ -237,7 +267,10 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
         for file in &inputs.assets.js {
             let url = asset_url(config, &file.rel_path, file.mtime);
             if file.rel_path.ends_with(".mjs") {
-                tags.push(format!("<script type=\"module\" src=\"{}\"></script>", escape_html(&url)));
+                tags.push(format!(
+                    "<script type=\"module\" src=\"{}\"></script>",
+                    escape_html(&url)
+                ));
             } else {
                 tags.push(script(&url));
             }
@@ -249,15 +282,43 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
         "dash-renderer/build/dash_renderer.min.js"
     };
     tags.push(script(&suite_url(config, "dash", renderer, DASH_VERSION)));
-    tags.push(script(&suite_url(config, "dash", "dcc/dash_core_components.js", DASH_VERSION)));
-    tags.push(script(&suite_url(config, "dash", "dcc/dash_core_components-shared.js", DASH_VERSION)));
+    tags.push(script(&suite_url(
+        config,
+        "dash",
+        "dcc/dash_core_components.js",
+        DASH_VERSION,
+    )));
+    tags.push(script(&suite_url(
+        config,
+        "dash",
+        "dcc/dash_core_components-shared.js",
+        DASH_VERSION,
+    )));
     if dev.serve_dev_bundles {
-        tags.push(script(&suite_url(config, "dash", "dcc/proptypes.js", DASH_VERSION)));
+        tags.push(script(&suite_url(
+            config,
+            "dash",
+            "dcc/proptypes.js",
+            DASH_VERSION,
+        )));
     }
-    tags.push(script(&suite_url(config, "dash", "html/dash_html_components.min.js", DASH_VERSION)));
-    tags.push(script(&suite_url(config, "dash", "dash_table/bundle.js", DASH_TABLE_VERSION)));
+    tags.push(script(&suite_url(
+        config,
+        "dash",
+        "html/dash_html_components.min.js",
+        DASH_VERSION,
+    )));
+    tags.push(script(&suite_url(
+        config,
+        "dash",
+        "dash_table/bundle.js",
+        DASH_TABLE_VERSION,
+    )));
     for source in inputs.inline_scripts {
-        tags.push(format!("<script>{}</script>", source.replace("</script", "<\\/script")));
+        tags.push(format!(
+            "<script>{}</script>",
+            source.replace("</script", "<\\/script")
+        ));
     }
     tags.join("\n      ")
 }
@@ -270,7 +331,13 @@ pub(crate) fn children_props(libraries: &[&ComponentLibrary]) -> Value {
         for component in library.components {
             types.insert(
                 component.type_name.to_owned(),
-                Value::Array(component.children_props.iter().map(|p| Value::String((*p).to_owned())).collect()),
+                Value::Array(
+                    component
+                        .children_props
+                        .iter()
+                        .map(|p| Value::String((*p).to_owned()))
+                        .collect(),
+                ),
             );
         }
         by_namespace.insert(library.namespace.to_owned(), Value::Object(types));
@@ -284,18 +351,30 @@ fn config_json(inputs: &IndexInputs<'_>) -> Map<String, Value> {
     let dev = &config.dev_tools;
     let mut m = Map::new();
     m.insert("url_base_pathname".into(), Value::Null);
-    m.insert("requests_pathname_prefix".into(), json!(config.requests_prefix()));
+    m.insert(
+        "requests_pathname_prefix".into(),
+        json!(config.requests_prefix()),
+    );
     m.insert("ui".into(), json!(dev.ui));
     m.insert("props_check".into(), json!(dev.props_check));
     // The version check would fetch from outside the server.
     m.insert("disable_version_check".into(), json!(true));
     m.insert("show_undo_redo".into(), json!(config.show_undo_redo));
-    m.insert("suppress_callback_exceptions".into(), json!(config.suppress_callback_exceptions));
+    m.insert(
+        "suppress_callback_exceptions".into(),
+        json!(config.suppress_callback_exceptions),
+    );
     m.insert("update_title".into(), json!(config.update_title));
     m.insert("children_props".into(), children_props(inputs.libraries));
     m.insert("serve_locally".into(), json!(true));
-    m.insert("dash_version".into(), json!(ferrodash_frontend::DASH_VERSION));
-    m.insert("python_version".into(), json!(concat!("ferrodash ", env!("CARGO_PKG_VERSION"))));
+    m.insert(
+        "dash_version".into(),
+        json!(ferrodash_frontend::DASH_VERSION),
+    );
+    m.insert(
+        "python_version".into(),
+        json!(concat!("ferrodash ", env!("CARGO_PKG_VERSION"))),
+    );
     m.insert("dash_version_url".into(), json!(""));
     m.insert("ddk_version".into(), Value::Null);
     m.insert("plotly_version".into(), Value::Null);
@@ -311,10 +390,10 @@ fn config_json(inputs: &IndexInputs<'_>) -> Map<String, Value> {
             json!({"interval": dev.hot_reload_interval_ms, "max_retry": dev.hot_reload_max_retry}),
         );
     }
-    if let Some(layout) = inputs.validation_layout {
-        if !config.suppress_callback_exceptions {
-            m.insert("validation_layout".into(), layout.to_json());
-        }
+    if let Some(layout) = inputs.validation_layout
+        && !config.suppress_callback_exceptions
+    {
+        m.insert("validation_layout".into(), layout.to_json());
     }
     m
 }
@@ -325,13 +404,22 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;");
-        assert_eq!(script_safe_json(&json!({"t": "</script>"})), r#"{"t":"\u003c\u002fscript\u003e"}"#);
+        assert_eq!(
+            escape_html("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#x27;"
+        );
+        assert_eq!(
+            script_safe_json(&json!({"t": "</script>"})),
+            r#"{"t":"\u003c\u002fscript\u003e"}"#
+        );
     }
 
     #[test]
     fn template_markers() {
         assert!(missing_placeholders(DEFAULT_INDEX_TEMPLATE).is_empty());
-        assert_eq!(missing_placeholders("<html>{%config%}</html>"), ["{%app_entry%}", "{%scripts%}", "{%renderer%}"]);
+        assert_eq!(
+            missing_placeholders("<html>{%config%}</html>"),
+            ["{%app_entry%}", "{%scripts%}", "{%renderer%}"]
+        );
     }
 }

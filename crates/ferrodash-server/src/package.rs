@@ -57,7 +57,12 @@ impl ComponentPackage {
         let token = hex::encode(&hash[..4]);
         let etag = format!("\"{}\"", hex::encode(&hash[..16]));
         self.files.retain(|f| f.path != path);
-        self.files.push(PackageFile { path, bytes, etag, token });
+        self.files.push(PackageFile {
+            path,
+            bytes,
+            etag,
+            token,
+        });
         self
     }
 

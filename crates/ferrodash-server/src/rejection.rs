@@ -60,7 +60,9 @@ impl ProtocolError {
         match self {
             Self::UnsupportedContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::BodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::UnreadableBody(_) | Self::MalformedBody(_) | Self::Mismatch { .. } => StatusCode::BAD_REQUEST,
+            Self::UnreadableBody(_) | Self::MalformedBody(_) | Self::Mismatch { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             Self::UnknownCallback(_) | Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvalidArgument { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -95,9 +97,10 @@ impl IntoResponse for ProtocolError {
 pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({"error": code, "message": message}).to_string();
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
 }
 
@@ -110,9 +113,10 @@ pub(crate) fn server_error(what: &str, detail: &str, debug: bool) -> Response {
         // The dev tools show a plain-text body in a <pre>.
         let body = format!("{what} (correlation id {correlation_id}):\n{detail}\n");
         let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         response
     } else {
         let body = json!({
@@ -121,9 +125,10 @@ pub(crate) fn server_error(what: &str, detail: &str, debug: bool) -> Response {
             "correlation_id": correlation_id,
         });
         let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body.to_string()).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         response
     }
 }

@@ -33,7 +33,10 @@ impl ReloadState {
             return json!({"files": [], "hard": false, "packages": packages, "reloadHash": null});
         }
         let now = AssetsIndex::scan(&config.assets_folder);
-        let mut guard = self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .inner
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (hash, before) = &mut *guard;
         let mut files = Vec::new();
         let url = |f: &AssetFile| {

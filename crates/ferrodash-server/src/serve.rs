@@ -35,7 +35,9 @@ pub async fn serve_router(router: axum::Router, addr: impl ToSocketAddrs) -> std
 }
 
 async fn serve_router_on(router: axum::Router, listener: TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -14,7 +14,10 @@ impl StateMap {
     }
 
     pub(crate) fn get<S: Clone + 'static>(&self) -> Option<S> {
-        self.0.get(&TypeId::of::<S>()).and_then(|b| b.downcast_ref::<S>()).cloned()
+        self.0
+            .get(&TypeId::of::<S>())
+            .and_then(|b| b.downcast_ref::<S>())
+            .cloned()
     }
 }
 

@@ -190,6 +190,17 @@ pub struct CallbackCall {
     changed: Vec<String>,
 }
 
+/// `{"id", "property", "value"}`, the value left out when `None`.
+fn dependency(id: Value, property: &str, value: Option<Value>) -> Value {
+    let mut entry = Map::new();
+    entry.insert("id".into(), id);
+    entry.insert("property".into(), Value::String(property.to_owned()));
+    if let Some(value) = value {
+        entry.insert("value".into(), value);
+    }
+    Value::Object(entry)
+}
+
 fn id_text(id: &Value) -> String {
     match id {
         Value::String(s) => s.clone(),
@@ -208,8 +219,7 @@ impl CallbackCall {
     /// Adds an output; `id` is a string or a dict id as JSON.
     #[must_use]
     pub fn output(mut self, id: impl Into<Value>, property: &str) -> Self {
-        self.outputs
-            .push(json!({"id": id.into(), "property": property}));
+        self.outputs.push(dependency(id.into(), property, None));
         self
     }
 
@@ -232,15 +242,14 @@ impl CallbackCall {
     #[must_use]
     pub fn input(mut self, id: impl Into<Value>, property: &str, value: Value) -> Self {
         self.inputs
-            .push(json!({"id": id.into(), "property": property, "value": value}));
+            .push(dependency(id.into(), property, Some(value)));
         self
     }
 
     /// Adds an Input whose value the browser does not have (`undefined`).
     #[must_use]
     pub fn input_undefined(mut self, id: impl Into<Value>, property: &str) -> Self {
-        self.inputs
-            .push(json!({"id": id.into(), "property": property}));
+        self.inputs.push(dependency(id.into(), property, None));
         self
     }
 
@@ -248,7 +257,7 @@ impl CallbackCall {
     #[must_use]
     pub fn state(mut self, id: impl Into<Value>, property: &str, value: Value) -> Self {
         self.state
-            .push(json!({"id": id.into(), "property": property, "value": value}));
+            .push(dependency(id.into(), property, Some(value)));
         self
     }
 

@@ -38,8 +38,8 @@
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
 pub use ferrodash_core::{
-    ALL, BuildErrors, ALLSMALLER, CallbackError, Component, ComponentId, IdValue, InitialCall, IntoPropValue, Json, MATCH,
-    NoUpdate, Node, Patch, PreventUpdate,
+    ALL, ALLSMALLER, BuildErrors, CallbackError, Component, ComponentId, IdValue, InitialCall,
+    IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
 };
 pub use ferrodash_server::*;
 pub use serde_json::{Value, json};
@@ -50,8 +50,8 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 /// The names most apps use.
 pub mod prelude {
     pub use crate::{
-        ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError, Component, ComponentId, Input,
-        InitialCall, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate, SetProps, State, Triggered, callback,
-        Value, dash_table, dcc, html, json,
+        ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError, Component,
+        ComponentId, InitialCall, Input, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
+        SetProps, State, Triggered, Value, callback, dash_table, dcc, html, json,
     };
 }

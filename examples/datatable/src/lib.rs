@@ -39,13 +39,23 @@ async fn filter(Input(min): Input<Option<f64>>) -> Json<Vec<Value>> {
 }
 
 /// Describes the clicked cell.
-async fn show_cell(Input(cell): Input<Option<Value>>, State(data): State<Option<Vec<Value>>>) -> String {
+async fn show_cell(
+    Input(cell): Input<Option<Value>>,
+    State(data): State<Option<Vec<Value>>>,
+) -> String {
     let (Some(cell), Some(data)) = (cell, data) else {
         return "Click a cell".to_owned();
     };
-    let row = cell["row"].as_u64().and_then(|r| usize::try_from(r).ok()).unwrap_or(0);
+    let row = cell["row"]
+        .as_u64()
+        .and_then(|r| usize::try_from(r).ok())
+        .unwrap_or(0);
     let column = cell["column_id"].as_str().unwrap_or_default();
-    let value = data.get(row).and_then(|r| r.get(column)).cloned().unwrap_or(Value::Null);
+    let value = data
+        .get(row)
+        .and_then(|r| r.get(column))
+        .cloned()
+        .unwrap_or(Value::Null);
     format!("Row {row}, {column}: {value}")
 }
 
@@ -62,7 +72,10 @@ pub fn builder(prefix: &str) -> AppBuilder {
         .layout(html::div((
             html::h1("Cities"),
             html::label("At least (thousands): ").html_for("min-population"),
-            dcc::input("min-population").type_(dcc::InputType::Number).value(0).debounce(false),
+            dcc::input("min-population")
+                .type_(dcc::InputType::Number)
+                .value(0)
+                .debounce(false),
             dash_table::data_table("table")
                 .columns(columns)
                 .data(rows())
@@ -70,7 +83,11 @@ pub fn builder(prefix: &str) -> AppBuilder {
                 .page_size(20),
             html::p(()).id("cell"),
         )))
-        .callback(Callback::new(filter).output("table", "data").input("min-population", "value"))
+        .callback(
+            Callback::new(filter)
+                .output("table", "data")
+                .input("min-population", "value"),
+        )
         .callback(
             Callback::new(show_cell)
                 .output("cell", "children")

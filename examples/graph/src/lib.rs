@@ -38,7 +38,11 @@ pub fn builder(prefix: &str) -> AppBuilder {
                 .inline(true),
             dcc::graph("chart").figure(figure(2)),
         )))
-        .callback(Callback::new(draw).output("chart", "figure").input("series", "value"))
+        .callback(
+            Callback::new(draw)
+                .output("chart", "figure")
+                .input("series", "value"),
+        )
 }
 
 /// The app, mounted under `prefix`.

@@ -23,7 +23,11 @@ pub fn builder(prefix: &str) -> AppBuilder {
             dcc::input("name").value("world").debounce(false),
             html::p(()).id("greeting"),
         )))
-        .callback(Callback::new(greet).output("greeting", "children").input("name", "value"))
+        .callback(
+            Callback::new(greet)
+                .output("greeting", "children")
+                .input("name", "value"),
+        )
 }
 
 /// The app, mounted under `prefix`.

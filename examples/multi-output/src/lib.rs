@@ -9,17 +9,31 @@ use ferrodash::{AppBuilder, BuildResult};
 
 /// Cities of each country, with populations in thousands.
 const CITIES: &[(&str, &[(&str, u32)])] = &[
-    ("France", &[("Paris", 2_103), ("Lyon", 522), ("Marseille", 873)]),
-    ("Japan", &[("Tokyo", 13_960), ("Osaka", 2_753), ("Kyoto", 1_464)]),
-    ("Brazil", &[("São Paulo", 11_451), ("Rio de Janeiro", 6_211)]),
+    (
+        "France",
+        &[("Paris", 2_103), ("Lyon", 522), ("Marseille", 873)],
+    ),
+    (
+        "Japan",
+        &[("Tokyo", 13_960), ("Osaka", 2_753), ("Kyoto", 1_464)],
+    ),
+    (
+        "Brazil",
+        &[("São Paulo", 11_451), ("Rio de Janeiro", 6_211)],
+    ),
 ];
 
 fn cities_of(country: &str) -> &'static [(&'static str, u32)] {
-    CITIES.iter().find(|(c, _)| *c == country).map_or(&[], |(_, cities)| cities)
+    CITIES
+        .iter()
+        .find(|(c, _)| *c == country)
+        .map_or(&[], |(_, cities)| cities)
 }
 
 /// First link of the chain: the country sets the city options and value.
-async fn choose_country(Input(country): Input<Option<String>>) -> Result<(Json<Vec<&'static str>>, String), CallbackError> {
+async fn choose_country(
+    Input(country): Input<Option<String>>,
+) -> Result<(Json<Vec<&'static str>>, String), CallbackError> {
     let country = country.ok_or(PreventUpdate)?;
     let cities = cities_of(&country);
     let names: Vec<&str> = cities.iter().map(|(name, _)| *name).collect();
@@ -38,7 +52,11 @@ async fn summarize(
         .find(|(name, _)| *name == city)
         .map(|(_, p)| *p)
         .ok_or(PreventUpdate)?;
-    let colour = if population >= 5_000 { "darkred" } else { "darkgreen" };
+    let colour = if population >= 5_000 {
+        "darkred"
+    } else {
+        "darkgreen"
+    };
     Ok((
         format!("{city} ({country}) has about {population} thousand people"),
         json!({"color": colour, "fontWeight": "bold"}),
@@ -53,7 +71,9 @@ pub fn builder(prefix: &str) -> AppBuilder {
         .routes_prefix(prefix)
         .layout(html::div((
             html::h1("Countries and cities"),
-            dcc::radio_items("country").options(countries).value("France"),
+            dcc::radio_items("country")
+                .options(countries)
+                .value("France"),
             html::hr(()),
             dcc::radio_items("city"),
             html::hr(()),

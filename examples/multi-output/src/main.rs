@@ -3,6 +3,8 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt().with_env_filter("info").init();
-    example_multi_output::app("/")?.serve("127.0.0.1:8050").await?;
+    example_multi_output::app("/")?
+        .serve("127.0.0.1:8050")
+        .await?;
     Ok(())
 }

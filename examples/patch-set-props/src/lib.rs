@@ -13,14 +13,23 @@ fn item(n: u64) -> Component {
 }
 
 /// Appends one item and reports it through `set_props`.
-async fn add_item(Input(clicks): Input<Option<u64>>, set_props: SetProps) -> Result<Patch, CallbackError> {
+async fn add_item(
+    Input(clicks): Input<Option<u64>>,
+    set_props: SetProps,
+) -> Result<Patch, CallbackError> {
     let n = clicks.ok_or(PreventUpdate)?;
-    set_props.set("status", json!({"children": format!("Added item {}", n + 2), "style": {"color": "green"}}));
+    set_props.set(
+        "status",
+        json!({"children": format!("Added item {}", n + 2), "style": {"color": "green"}}),
+    );
     Ok(Patch::new().append((), item(n + 2)))
 }
 
 /// Puts the list back to its first two items.
-async fn reset(Input(clicks): Input<Option<u64>>, set_props: SetProps) -> Result<Vec<Component>, CallbackError> {
+async fn reset(
+    Input(clicks): Input<Option<u64>>,
+    set_props: SetProps,
+) -> Result<Vec<Component>, CallbackError> {
     clicks.ok_or(PreventUpdate)?;
     set_props.prop("status", "children", "Reset");
     Ok(vec![item(1), item(2)])

@@ -3,6 +3,8 @@
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt().with_env_filter("info").init();
-    example_patch_set_props::app("/")?.serve("127.0.0.1:8050").await?;
+    example_patch_set_props::app("/")?
+        .serve("127.0.0.1:8050")
+        .await?;
     Ok(())
 }

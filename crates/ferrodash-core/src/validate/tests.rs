@@ -25,11 +25,13 @@ fn spec(name: &str, outputs: &[(&str, &str)], inputs: &[(&str, &str)]) -> Callba
 }
 
 fn layout(ids: &[&str]) -> Node {
-    Node::from(Component::new("lib", "Div").children(
-        ids.iter()
-            .map(|id| Component::new("lib", "Input").id(*id))
-            .collect::<Vec<_>>(),
-    ))
+    Node::from(
+        Component::new("lib", "Div").children(
+            ids.iter()
+                .map(|id| Component::new("lib", "Input").id(*id))
+                .collect::<Vec<_>>(),
+        ),
+    )
 }
 
 fn run(callbacks: &[CallbackSpec], root: &Node) -> Vec<BuildError> {
@@ -44,7 +46,10 @@ fn run(callbacks: &[CallbackSpec], root: &Node) -> Vec<BuildError> {
 #[test]
 fn a_clean_app_has_no_errors() {
     let root = layout(&["a", "b", "c"]);
-    let cbs = [spec("one", &[("b", "value")], &[("a", "value")]), spec("two", &[("c", "value")], &[("b", "value")])];
+    let cbs = [
+        spec("one", &[("b", "value")], &[("a", "value")]),
+        spec("two", &[("c", "value")], &[("b", "value")]),
+    ];
     assert_eq!(run(&cbs, &root), []);
 }
 
@@ -68,10 +73,19 @@ fn reports_every_problem_at_once() {
     let has = |needle: &str| text.iter().any(|t| t.contains(needle));
     assert!(has("duplicate component id `a`"), "{text:#?}");
     assert!(has("id `x.y` cannot be used"), "{text:#?}");
-    assert!(has("callback `second` writes `b.value`, which callback `first` already writes"), "{text:#?}");
+    assert!(
+        has("callback `second` writes `b.value`, which callback `first` already writes"),
+        "{text:#?}"
+    );
     assert!(has("callback `second`: Input id `missing`"), "{text:#?}");
-    assert!(has("circular dependency between callbacks [\"loop_a\", \"loop_b\"]"), "{text:#?}");
-    assert!(has("callback `selfish`: `a.title` is both an output and an input"), "{text:#?}");
+    assert!(
+        has("circular dependency between callbacks [\"loop_a\", \"loop_b\"]"),
+        "{text:#?}"
+    );
+    assert!(
+        has("callback `selfish`: `a.title` is both an output and an input"),
+        "{text:#?}"
+    );
 }
 
 #[test]
@@ -79,14 +93,27 @@ fn allow_duplicate_and_self_loop_opt_ins() {
     let root = layout(&["a", "b", "c"]);
     let mut second = spec("second", &[("b", "value")], &[("c", "value")]);
     second.outputs[0].allow_duplicate = true;
-    let cbs = [spec("first", &[("b", "value")], &[("a", "value")]), second.clone()];
+    let cbs = [
+        spec("first", &[("b", "value")], &[("a", "value")]),
+        second.clone(),
+    ];
     let errors = run(&cbs, &root);
-    assert!(matches!(errors.as_slice(), [BuildError::DuplicateNeedsPreventInitialCall { .. }]), "{errors:?}");
+    assert!(
+        matches!(
+            errors.as_slice(),
+            [BuildError::DuplicateNeedsPreventInitialCall { .. }]
+        ),
+        "{errors:?}"
+    );
     second.initial_call = InitialCall::Prevent;
     let cbs = [spec("first", &[("b", "value")], &[("a", "value")]), second];
     assert_eq!(run(&cbs, &root), []);
 
-    let mut sync = spec("sync", &[("a", "value"), ("b", "value")], &[("a", "value"), ("b", "value")]);
+    let mut sync = spec(
+        "sync",
+        &[("a", "value"), ("b", "value")],
+        &[("a", "value"), ("b", "value")],
+    );
     sync.allow_self_loop = true;
     assert_eq!(run(&[sync], &root), []);
 }

@@ -61,14 +61,24 @@ fn dep_value(entry: Option<&Resolved<DepValue>>) -> (String, Value) {
             d.value.clone().unwrap_or(Value::Null),
         ),
         Some(Resolved::Many(list)) => (
-            list.first()
-                .map_or_else(|| "[]".to_owned(), |d| format!("[{}…]", super::request::key(&d.id, &d.property))),
-            Value::Array(list.iter().map(|d| d.value.clone().unwrap_or(Value::Null)).collect()),
+            list.first().map_or_else(
+                || "[]".to_owned(),
+                |d| format!("[{}…]", super::request::key(&d.id, &d.property)),
+            ),
+            Value::Array(
+                list.iter()
+                    .map(|d| d.value.clone().unwrap_or(Value::Null))
+                    .collect(),
+            ),
         ),
     }
 }
 
-fn deserialize<T: DeserializeOwned>(role: &str, position: usize, entry: Option<&Resolved<DepValue>>) -> Result<T, CallbackError> {
+fn deserialize<T: DeserializeOwned>(
+    role: &str,
+    position: usize,
+    entry: Option<&Resolved<DepValue>>,
+) -> Result<T, CallbackError> {
     let (name, value) = dep_value(entry);
     serde_json::from_value(value).map_err(|e| CallbackError::InvalidArgument {
         argument: format!("{role} {} (`{name}`)", position + 1),
@@ -160,7 +170,9 @@ impl Triggered {
     /// Whether the component with this (string) id fired.
     #[must_use]
     pub fn is(&self, id: &str) -> bool {
-        self.props.iter().any(|p| matches!(&p.id, ComponentId::Str(s) if s == id))
+        self.props
+            .iter()
+            .any(|p| matches!(&p.id, ComponentId::Str(s) if s == id))
     }
 
     /// Whether `<id>.<prop>` fired.
@@ -245,7 +257,12 @@ impl SetProps {
     }
 
     /// Sets one prop of the component `id`.
-    pub fn prop(&self, id: impl Into<ComponentId>, property: &str, value: impl ferrodash_core::IntoPropValue) {
+    pub fn prop(
+        &self,
+        id: impl Into<ComponentId>,
+        property: &str,
+        value: impl ferrodash_core::IntoPropValue,
+    ) {
         let mut props = Map::new();
         props.insert(property.to_owned(), value.into_prop_value());
         self.updates.push(id.into().stringify(), props);
@@ -299,8 +316,14 @@ mod tests {
 
     #[test]
     fn triggered_parses_dict_ids() {
-        let t = Triggered::from_prop_ids(&[r#"{"i":2,"k":"b"}.n_clicks"#.to_owned(), "btn.n_clicks".to_owned()]);
-        assert_eq!(t.id().map(ComponentId::stringify).as_deref(), Some(r#"{"i":2,"k":"b"}"#));
+        let t = Triggered::from_prop_ids(&[
+            r#"{"i":2,"k":"b"}.n_clicks"#.to_owned(),
+            "btn.n_clicks".to_owned(),
+        ]);
+        assert_eq!(
+            t.id().map(ComponentId::stringify).as_deref(),
+            Some(r#"{"i":2,"k":"b"}"#)
+        );
         assert!(t.is("btn"));
         assert!(t.contains("btn.n_clicks"));
         assert!(!t.is_initial_call());

@@ -20,7 +20,8 @@ use super::extract::{ArgRole, FromCallbackRequest};
 use super::request::CallbackRequest;
 
 /// A boxed future returning a callback's outputs.
-pub(crate) type BoxFuture = Pin<Box<dyn Future<Output = Result<CallbackOutputs, CallbackError>> + Send + 'static>>;
+pub(crate) type BoxFuture =
+    Pin<Box<dyn Future<Output = Result<CallbackOutputs, CallbackError>> + Send + 'static>>;
 
 /// The erased form every callback function is turned into.
 pub(crate) type ErasedHandler = Arc<dyn Fn(CallbackRequest) -> BoxFuture + Send + Sync + 'static>;
@@ -116,8 +117,12 @@ handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11);
 handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12);
 handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13);
 handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15);
-handlers!(A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16);
+handlers!(
+    A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15
+);
+handlers!(
+    A1, A2, A3, A4, A5, A6, A7, A8, A9, A10, A11, A12, A13, A14, A15, A16
+);
 
 /// The text of a panic payload.
 pub(crate) fn panic_message(payload: &(dyn Any + Send)) -> String {
@@ -133,7 +138,9 @@ fn panicked(message: &str) -> CallbackError {
 }
 
 /// Erases an async function; a panic in it becomes a callback failure.
-pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(handler: H) -> (ErasedHandler, Vec<ArgRole>, Arity) {
+pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(
+    handler: H,
+) -> (ErasedHandler, Vec<ArgRole>, Arity) {
     let erased: ErasedHandler = Arc::new(move |request| {
         let handler = handler.clone();
         let future = std::panic::catch_unwind(AssertUnwindSafe(move || handler.call(request)));
@@ -142,20 +149,26 @@ pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(handler: H) -> (ErasedHan
                 Ok(result) => result,
                 Err(payload) => Err(panicked(&panic_message(payload.as_ref()))),
             })),
-            Err(payload) => Box::pin(std::future::ready(Err(panicked(&panic_message(payload.as_ref()))))),
+            Err(payload) => Box::pin(std::future::ready(Err(panicked(&panic_message(
+                payload.as_ref(),
+            ))))),
         }
     });
     (erased, H::roles(), <H::Output as IntoCallbackOutput>::ARITY)
 }
 
 /// Erases a sync function: it runs on tokio's blocking pool.
-pub(crate) fn erase_sync<H: SyncHandler<Args>, Args>(handler: H) -> (ErasedHandler, Vec<ArgRole>, Arity) {
+pub(crate) fn erase_sync<H: SyncHandler<Args>, Args>(
+    handler: H,
+) -> (ErasedHandler, Vec<ArgRole>, Arity) {
     let erased: ErasedHandler = Arc::new(move |request| {
         let handler = handler.clone();
         Box::pin(async move {
             match tokio::task::spawn_blocking(move || handler.call_blocking(request)).await {
                 Ok(result) => result,
-                Err(join) if join.is_panic() => Err(panicked(&panic_message(join.into_panic().as_ref()))),
+                Err(join) if join.is_panic() => {
+                    Err(panicked(&panic_message(join.into_panic().as_ref())))
+                }
                 Err(_) => Err(CallbackError::msg("the callback was cancelled")),
             }
         })

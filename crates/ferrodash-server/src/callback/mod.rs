@@ -20,7 +20,10 @@ mod request;
 use ferrodash_core::{Arity, CallbackSpec, ComponentId, Dependency, InitialCall, Output, PropRef};
 use serde_json::Value;
 
-pub use extract::{AppState, ArgRole, CallbackContext, FromCallbackRequest, Input, SetProps, State, Triggered, TriggeredProp};
+pub use extract::{
+    AppState, ArgRole, CallbackContext, FromCallbackRequest, Input, SetProps, State, Triggered,
+    TriggeredProp,
+};
 pub use handler::{AsyncHandler, SyncHandler};
 pub use request::CallbackRequest;
 
@@ -39,7 +42,10 @@ pub struct Callback {
 
 impl std::fmt::Debug for Callback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Callback").field("spec", &self.spec).field("arity", &self.arity).finish_non_exhaustive()
+        f.debug_struct("Callback")
+            .field("spec", &self.spec)
+            .field("arity", &self.arity)
+            .finish_non_exhaustive()
     }
 }
 
@@ -100,7 +106,11 @@ impl Callback {
     /// Adds an Output that other callbacks may write too (`allow_duplicate`).
     /// Needs [`Callback::prevent_initial_call`] or
     /// [`InitialCall::InitialDuplicate`].
-    pub fn output_allow_duplicate(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+    pub fn output_allow_duplicate(
+        mut self,
+        id: impl Into<ComponentId>,
+        property: impl Into<String>,
+    ) -> Self {
         self.spec.outputs.push(Output {
             target: PropRef::new(id, property),
             allow_duplicate: true,
@@ -154,8 +164,16 @@ impl Callback {
     }
 
     /// Props to set while the callback runs and back when it finishes.
-    pub fn running(mut self, id: impl Into<ComponentId>, property: impl Into<String>, during: Value, after: Value) -> Self {
-        self.spec.running.push((PropRef::new(id, property), during, after));
+    pub fn running(
+        mut self,
+        id: impl Into<ComponentId>,
+        property: impl Into<String>,
+        during: Value,
+        after: Value,
+    ) -> Self {
+        self.spec
+            .running
+            .push((PropRef::new(id, property), during, after));
         self
     }
 

@@ -9,18 +9,27 @@ use serde_json::{Map, Value};
 
 use crate::state::StateMap;
 
+/// Props of one component set with `set_props`: the stringified id and the props.
+pub(crate) type PropsUpdate = (String, Map<String, Value>);
+
 /// Side updates (`set_props`) collected while a callback runs.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct SideUpdates(Arc<Mutex<Vec<(String, Map<String, Value>)>>>);
+pub(crate) struct SideUpdates(Arc<Mutex<Vec<PropsUpdate>>>);
 
 impl SideUpdates {
     pub(crate) fn push(&self, id: String, props: Map<String, Value>) {
-        let mut guard = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.push((id, props));
     }
 
-    pub(crate) fn take(&self) -> Vec<(String, Map<String, Value>)> {
-        let mut guard = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    pub(crate) fn take(&self) -> Vec<PropsUpdate> {
+        let mut guard = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         std::mem::take(&mut *guard)
     }
 }
@@ -65,11 +74,17 @@ impl CallbackRequest {
         for entry in list.iter().flatten() {
             match entry {
                 Resolved::One(d) => {
-                    map.insert(key(&d.id, &d.property), d.value.clone().unwrap_or(Value::Null));
+                    map.insert(
+                        key(&d.id, &d.property),
+                        d.value.clone().unwrap_or(Value::Null),
+                    );
                 }
                 Resolved::Many(ds) => {
                     for d in ds {
-                        map.insert(key(&d.id, &d.property), d.value.clone().unwrap_or(Value::Null));
+                        map.insert(
+                            key(&d.id, &d.property),
+                            d.value.clone().unwrap_or(Value::Null),
+                        );
                     }
                 }
             }

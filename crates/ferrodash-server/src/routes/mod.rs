@@ -15,14 +15,20 @@ impl App {
     /// Merge it into a larger axum app, or serve it with [`App::serve`].
     pub fn router(&self) -> Router {
         let limit = self.inner.config.max_body_bytes;
-        let assets = format!("/{}/{{*path}}", self.inner.config.assets_url_path.trim_matches('/'));
+        let assets = format!(
+            "/{}/{{*path}}",
+            self.inner.config.assets_url_path.trim_matches('/')
+        );
         let inner = Router::new()
             .route("/", get(pages::index))
             .route("/_dash-layout", get(pages::layout))
             .route("/_dash-dependencies", get(pages::dependencies))
             .route("/_reload-hash", get(pages::reload_hash))
             .route("/_favicon.ico", get(static_files::favicon))
-            .route("/_dash-component-suites/{package}/{*path}", get(static_files::component_suite))
+            .route(
+                "/_dash-component-suites/{package}/{*path}",
+                get(static_files::component_suite),
+            )
             .route(&assets, get(static_files::asset))
             .route(
                 "/_dash-update-component",
@@ -31,13 +37,19 @@ impl App {
                     .layer(DefaultBodyLimit::max(limit)),
             )
             .fallback(pages::fallback);
-        let prefix = self.inner.config.routes_pathname_prefix.trim_end_matches('/');
+        let prefix = self
+            .inner
+            .config
+            .routes_pathname_prefix
+            .trim_end_matches('/');
         let router = if prefix.is_empty() {
             inner
         } else {
             // A nested router answers `/prefix` and `/prefix/anything`; the
             // prefix with its trailing slash needs its own route.
-            Router::new().route(&format!("{prefix}/"), get(pages::index)).nest(prefix, inner)
+            Router::new()
+                .route(&format!("{prefix}/"), get(pages::index))
+                .nest(prefix, inner)
         };
         router.with_state(self.clone())
     }

@@ -10,9 +10,10 @@ use crate::rejection::{ProtocolError, server_error};
 
 fn json_response(body: Bytes) -> Response {
     let mut response = (StatusCode::OK, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -46,14 +47,22 @@ pub(crate) async fn layout(AxumState(app): AxumState<App>) -> Response {
             let built = tokio::task::spawn_blocking(move || serde_json::to_vec(&f())).await;
             match built {
                 Ok(Ok(bytes)) => json_response(Bytes::from(bytes)),
-                Ok(Err(e)) => server_error("the layout could not be serialized", &e.to_string(), app.inner.config.dev_tools.ui),
+                Ok(Err(e)) => server_error(
+                    "the layout could not be serialized",
+                    &e.to_string(),
+                    app.inner.config.dev_tools.ui,
+                ),
                 Err(join) => {
                     let detail = if join.is_panic() {
                         crate::callback::panic_message(join.into_panic().as_ref())
                     } else {
                         "cancelled".to_owned()
                     };
-                    server_error("the layout function failed", &detail, app.inner.config.dev_tools.ui)
+                    server_error(
+                        "the layout function failed",
+                        &detail,
+                        app.inner.config.dev_tools.ui,
+                    )
                 }
             }
         }

@@ -62,7 +62,10 @@ impl EmbeddedAnswer<'_> {
         let matches = headers
             .get(header::IF_NONE_MATCH)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|t| t.trim() == self.etag || t.trim() == "*"));
+            .is_some_and(|v| {
+                v.split(',')
+                    .any(|t| t.trim() == self.etag || t.trim() == "*")
+            });
         if matches {
             return (StatusCode::NOT_MODIFIED, out_headers).into_response();
         }
@@ -139,7 +142,11 @@ pub(crate) async fn favicon(headers: HeaderMap) -> Response {
     .respond(&headers)
 }
 
-pub(crate) async fn asset(AxumState(app): AxumState<App>, Path(path): Path<String>, headers: HeaderMap) -> Response {
+pub(crate) async fn asset(
+    AxumState(app): AxumState<App>,
+    Path(path): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(full) = resolve(&app.inner.config.assets_folder, &path) else {
         return ProtocolError::NotFound.into_response();
     };
@@ -176,7 +183,10 @@ mod tests {
     #[test]
     fn accept_encoding_parsing() {
         let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br;q=0"));
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_static("gzip, deflate, br;q=0"),
+        );
         assert!(accepts(&h, "gzip"));
         assert!(!accepts(&h, "br"));
         h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("*"));

@@ -5,10 +5,12 @@
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State as AxumState;
+use axum::extract::rejection::BytesRejection;
 use axum::response::{IntoResponse, Response};
-use ferrodash_core::wire::{DepValue, Outputs, Resolved, ResolvedProp, UpdateRequest, UpdateResponse};
+use ferrodash_core::wire::{
+    DepValue, Outputs, Resolved, ResolvedProp, UpdateRequest, UpdateResponse,
+};
 use ferrodash_core::{CallbackError, CallbackOutputs, CallbackSpec, Dependency, is_no_update};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::Value;
@@ -23,8 +25,15 @@ fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
         .get(header::CONTENT_TYPE)
         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
         .unwrap_or_default();
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json")) {
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+    {
         Ok(())
     } else {
         Err(ProtocolError::UnsupportedContentType(if value.is_empty() {
@@ -54,7 +63,11 @@ pub(crate) async fn update_component(
     response
 }
 
-async fn dispatch(app: &App, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Response, ProtocolError> {
+async fn dispatch(
+    app: &App,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ProtocolError> {
     is_json(&headers)?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -93,11 +106,13 @@ async fn dispatch(app: &App, headers: HeaderMap, body: Result<Bytes, BytesReject
     match result {
         Ok(values) => Ok(encode(registered, &outputs, values, &side_updates, debug)),
         Err(CallbackError::PreventUpdate) => Ok(StatusCode::NO_CONTENT.into_response()),
-        Err(CallbackError::InvalidArgument { argument, problem }) => Err(ProtocolError::InvalidArgument {
-            callback: spec.name.clone(),
-            argument,
-            problem,
-        }),
+        Err(CallbackError::InvalidArgument { argument, problem }) => {
+            Err(ProtocolError::InvalidArgument {
+                callback: spec.name.clone(),
+                argument,
+                problem,
+            })
+        }
         Err(error) => Ok(server_error(
             &format!("callback `{}` failed", spec.name),
             &error.to_string(),
@@ -115,11 +130,19 @@ fn mismatch(spec: &CallbackSpec, problem: String) -> ProtocolError {
 
 /// Lines the request's resolved outputs up with the declared outputs,
 /// checking ids (wildcard-aware) and properties.
-fn match_outputs(spec: &CallbackSpec, outputs: Option<Outputs>) -> Result<Vec<Resolved<ResolvedProp>>, ProtocolError> {
+fn match_outputs(
+    spec: &CallbackSpec,
+    outputs: Option<Outputs>,
+) -> Result<Vec<Resolved<ResolvedProp>>, ProtocolError> {
     let declared = &spec.outputs;
     let entries: Vec<Resolved<ResolvedProp>> = match (declared.len(), outputs) {
         (0, None) => return Ok(Vec::new()),
-        (0, Some(_)) => return Err(mismatch(spec, "`outputs` was sent but the callback has no outputs".to_owned())),
+        (0, Some(_)) => {
+            return Err(mismatch(
+                spec,
+                "`outputs` was sent but the callback has no outputs".to_owned(),
+            ));
+        }
         (_, None) => return Err(mismatch(spec, "`outputs` is missing".to_owned())),
         (_, Some(Outputs::Object(one))) if !spec.multi_output => vec![Resolved::One(one)],
         (_, Some(Outputs::List(list))) if !spec.multi_output => {
@@ -128,42 +151,64 @@ fn match_outputs(spec: &CallbackSpec, outputs: Option<Outputs>) -> Result<Vec<Re
                 .into_iter()
                 .map(|e| match e {
                     Resolved::One(p) => Ok(p),
-                    Resolved::Many(_) => Err(mismatch(spec, "`outputs` holds a nested list".to_owned())),
+                    Resolved::Many(_) => {
+                        Err(mismatch(spec, "`outputs` holds a nested list".to_owned()))
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             vec![Resolved::Many(props)]
         }
         (_, Some(Outputs::List(list))) => list,
         (_, Some(Outputs::Object(_))) => {
-            return Err(mismatch(spec, format!("`outputs` must be a list of {} outputs", declared.len())));
+            return Err(mismatch(
+                spec,
+                format!("`outputs` must be a list of {} outputs", declared.len()),
+            ));
         }
     };
     if entries.len() != declared.len() {
         return Err(mismatch(
             spec,
-            format!("`outputs` has {} entries, the callback declares {}", entries.len(), declared.len()),
+            format!(
+                "`outputs` has {} entries, the callback declares {}",
+                entries.len(),
+                declared.len()
+            ),
         ));
     }
     for (i, (entry, output)) in entries.iter().zip(declared).enumerate() {
         let wire_property = spec.wire_property(output);
         let check = |p: &ResolvedProp| {
-            (output.target.id.matches(&p.id) && (p.property == wire_property || p.property == output.target.property))
+            (output.target.id.matches(&p.id)
+                && (p.property == wire_property || p.property == output.target.property))
                 .then_some(())
                 .ok_or_else(|| {
                     mismatch(
                         spec,
-                        format!("`outputs[{i}]` is `{}.{}`, not `{}`", p.id, p.property, output.target.key()),
+                        format!(
+                            "`outputs[{i}]` is `{}.{}`, not `{}`",
+                            p.id,
+                            p.property,
+                            output.target.key()
+                        ),
                     )
                 })
         };
-        let has_all = output.target.id.wildcards().any(|(_, w)| w == ferrodash_core::Wildcard::All);
+        let has_all = output
+            .target
+            .id
+            .wildcards()
+            .any(|(_, w)| w == ferrodash_core::Wildcard::All);
         match entry {
             Resolved::One(p) if !has_all => check(p)?,
             Resolved::Many(list) if has_all => list.iter().try_for_each(check)?,
             _ => {
                 return Err(mismatch(
                     spec,
-                    format!("`outputs[{i}]` has the wrong shape for `{}`", output.target.key()),
+                    format!(
+                        "`outputs[{i}]` has the wrong shape for `{}`",
+                        output.target.key()
+                    ),
                 ));
             }
         }
@@ -182,7 +227,11 @@ fn check_dependencies(
     if declared.len() != sent.len() {
         return Err(mismatch(
             spec,
-            format!("`{field}` has {} entries, the callback declares {}", sent.len(), declared.len()),
+            format!(
+                "`{field}` has {} entries, the callback declares {}",
+                sent.len(),
+                declared.len()
+            ),
         ));
     }
     for (i, (dep, entry)) in declared.iter().zip(sent).enumerate() {
@@ -190,21 +239,33 @@ fn check_dependencies(
             (dep.target.id.matches(&d.id) && d.property == dep.target.property)
                 .then_some(())
                 .ok_or_else(|| {
-                    mismatch(spec, format!("`{field}[{i}]` is `{}.{}`, not `{}`", d.id, d.property, dep.target.key()))
+                    mismatch(
+                        spec,
+                        format!(
+                            "`{field}[{i}]` is `{}.{}`, not `{}`",
+                            d.id,
+                            d.property,
+                            dep.target.key()
+                        ),
+                    )
                 })
         };
-        let is_list = dep
-            .target
-            .id
-            .wildcards()
-            .any(|(_, w)| matches!(w, ferrodash_core::Wildcard::All | ferrodash_core::Wildcard::AllSmaller));
+        let is_list = dep.target.id.wildcards().any(|(_, w)| {
+            matches!(
+                w,
+                ferrodash_core::Wildcard::All | ferrodash_core::Wildcard::AllSmaller
+            )
+        });
         match entry {
             Resolved::One(d) if !is_list => check(d)?,
             Resolved::Many(list) if is_list => list.iter().try_for_each(check)?,
             _ => {
                 return Err(mismatch(
                     spec,
-                    format!("`{field}[{i}]` has the wrong shape for `{}`", dep.target.key()),
+                    format!(
+                        "`{field}[{i}]` has the wrong shape for `{}`",
+                        dep.target.key()
+                    ),
                 ));
             }
         }
@@ -212,7 +273,11 @@ fn check_dependencies(
     Ok(())
 }
 
-fn set_value(response: &mut UpdateResponse, target: &Resolved<ResolvedProp>, value: Value) -> Result<(), String> {
+fn set_value(
+    response: &mut UpdateResponse,
+    target: &Resolved<ResolvedProp>,
+    value: Value,
+) -> Result<(), String> {
     if is_no_update(&value) {
         return Ok(());
     }
@@ -223,7 +288,10 @@ fn set_value(response: &mut UpdateResponse, target: &Resolved<ResolvedProp>, val
         }
         Resolved::Many(props) => {
             let Value::Array(values) = value else {
-                return Err(format!("an ALL output needs a list of {} values", props.len()));
+                return Err(format!(
+                    "an ALL output needs a list of {} values",
+                    props.len()
+                ));
             };
             if values.len() != props.len() {
                 return Err(format!(
@@ -262,7 +330,10 @@ fn encode(
     };
     if let Err(problem) = result {
         return server_error(
-            &format!("callback `{}` returned values that do not fit its outputs", registered.spec.name),
+            &format!(
+                "callback `{}` returned values that do not fit its outputs",
+                registered.spec.name
+            ),
             &problem,
             debug,
         );
@@ -275,7 +346,9 @@ fn encode(
     }
     let _ = registered.arity;
     let mut http = (StatusCode::OK, response.to_bytes()).into_response();
-    http.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    http.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     http
 }

@@ -11,7 +11,10 @@ async fn one(Input(_v): Input<Option<String>>) -> String {
 async fn two_outputs(Input(_v): Input<Option<String>>) -> (String, String) {
     (String::new(), String::new())
 }
-async fn one_input_one_state(Input(_a): Input<Option<String>>, State(_b): State<Option<String>>) -> String {
+async fn one_input_one_state(
+    Input(_a): Input<Option<String>>,
+    State(_b): State<Option<String>>,
+) -> String {
     String::new()
 }
 
@@ -28,21 +31,70 @@ fn every_problem_is_reported_at_once() {
             html::div(()).id("out2"),
         )))
         // Duplicate output without allow_duplicate.
-        .callback(Callback::new(one).output("out", "children").input("name", "value"))
-        .callback(Callback::new(one).name("second_writer").output("out", "children").input("out2", "children"))
+        .callback(
+            Callback::new(one)
+                .output("out", "children")
+                .input("name", "value"),
+        )
+        .callback(
+            Callback::new(one)
+                .name("second_writer")
+                .output("out", "children")
+                .input("out2", "children"),
+        )
         // An id no layout has, and a misspelt prop of a known component.
-        .callback(Callback::new(one).name("ghost").output("out2", "children").input("ghost", "value"))
-        .callback(Callback::new(one).name("typo").output("out2", "title").input("name", "valeu"))
+        .callback(
+            Callback::new(one)
+                .name("ghost")
+                .output("out2", "children")
+                .input("ghost", "value"),
+        )
+        .callback(
+            Callback::new(one)
+                .name("typo")
+                .output("out2", "title")
+                .input("name", "valeu"),
+        )
         // A cycle between two callbacks.
-        .callback(Callback::new(one).name("ping").output("name", "placeholder").input("out", "title"))
-        .callback(Callback::new(one).name("pong").output("out", "title").input("name", "placeholder"))
+        .callback(
+            Callback::new(one)
+                .name("ping")
+                .output("name", "placeholder")
+                .input("out", "title"),
+        )
+        .callback(
+            Callback::new(one)
+                .name("pong")
+                .output("out", "title")
+                .input("name", "placeholder"),
+        )
         // Output also an input of the same callback.
-        .callback(Callback::new(one).name("selfish").output("out2", "style").input("out2", "style"))
+        .callback(
+            Callback::new(one)
+                .name("selfish")
+                .output("out2", "style")
+                .input("out2", "style"),
+        )
         // Return type and arguments that do not fit the declaration.
-        .callback(Callback::new(two_outputs).name("arity").output("out2", "className").input("name", "value"))
-        .callback(Callback::new(one_input_one_state).name("args").output("out2", "hidden").input("name", "value"))
+        .callback(
+            Callback::new(two_outputs)
+                .name("arity")
+                .output("out2", "className")
+                .input("name", "value"),
+        )
+        .callback(
+            Callback::new(one_input_one_state)
+                .name("args")
+                .output("out2", "hidden")
+                .input("name", "value"),
+        )
         // allow_duplicate without prevent_initial_call.
-        .callback(Callback::new(one).name("dup").output_allow_duplicate("out", "children").input("name", "n_submit"))
+        .callback(
+            Callback::new(one)
+                .name("dup")
+                .output_allow_duplicate("out", "children")
+                .input("name", "n_submit"),
+        )
         // An id the renderer cannot parse.
         .callback(
             Callback::new(one)
@@ -82,7 +134,11 @@ fn no_layout_and_suppressed_checks() {
     App::builder()
         .layout(html::div((dcc::input("name"), html::div(()).id("out"))))
         .suppress_callback_exceptions(true)
-        .callback(Callback::new(one).output("created-later", "children").input("name", "value"))
+        .callback(
+            Callback::new(one)
+                .output("created-later", "children")
+                .input("name", "value"),
+        )
         .build()
         .unwrap();
     // A self loop is allowed when asked for.

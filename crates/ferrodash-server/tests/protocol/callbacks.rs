@@ -6,24 +6,29 @@ use std::time::Duration;
 
 use ferrodash_components::{dcc, html};
 use ferrodash_core::{CallbackError, ComponentId, NoUpdate, Patch, PreventUpdate};
-use ferrodash_server::{App, AppBuilder, Callback, CallbackContext, Input, SetProps, State, Triggered};
+use ferrodash_server::{
+    App, AppBuilder, Callback, CallbackContext, Input, SetProps, State, Triggered,
+};
 use ferrodash_testing::client::{CallbackCall, TestClient};
 use serde_json::{Value, json};
 
 fn base() -> AppBuilder {
-    App::builder().assets_folder("/nonexistent-ferrodash-assets").layout(html::div((
-        dcc::input("a").value(1),
-        dcc::input("b").value(2),
-        html::button("go").id("btn"),
-        html::div(()).id("x"),
-        html::div(()).id("y"),
-        html::div(()).id("side"),
-        html::div(()).id("list"),
-        html::div(()).id({
-            let id: ComponentId = ComponentId::dict([("kind", "cell".into()), ("row", 3.into())]);
-            id
-        }),
-    )))
+    App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout(html::div((
+            dcc::input("a").value(1),
+            dcc::input("b").value(2),
+            html::button("go").id("btn"),
+            html::div(()).id("x"),
+            html::div(()).id("y"),
+            html::div(()).id("side"),
+            html::div(()).id("list"),
+            html::div(()).id({
+                let id: ComponentId =
+                    ComponentId::dict([("kind", "cell".into()), ("row", 3.into())]);
+                id
+            }),
+        )))
 }
 
 async fn sum(Input(a): Input<i64>, Input(b): Input<i64>) -> i64 {
@@ -33,16 +38,29 @@ async fn sum(Input(a): Input<i64>, Input(b): Input<i64>) -> i64 {
 #[tokio::test]
 async fn single_output() {
     let app = base()
-        .callback(Callback::new(sum).output("x", "children").input("a", "value").input("b", "value"))
+        .callback(
+            Callback::new(sum)
+                .output("x", "children")
+                .input("a", "value")
+                .input("b", "value"),
+        )
         .build()
         .unwrap();
     let client = TestClient::new(&app);
     let answer = client
-        .call(&CallbackCall::new().output("x", "children").input("a", "value", json!(40)).input("b", "value", json!(2)))
+        .call(
+            &CallbackCall::new()
+                .output("x", "children")
+                .input("a", "value", json!(40))
+                .input("b", "value", json!(2)),
+        )
         .await;
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.header("content-type"), Some("application/json"));
-    assert_eq!(answer.text(), r#"{"multi":true,"response":{"x":{"children":42}}}"#);
+    assert_eq!(
+        answer.text(),
+        r#"{"multi":true,"response":{"x":{"children":42}}}"#
+    );
 }
 
 async fn two(Input(a): Input<i64>) -> (String, Value) {
@@ -52,15 +70,28 @@ async fn two(Input(a): Input<i64>) -> (String, Value) {
 #[tokio::test]
 async fn several_outputs_merge_per_component() {
     let app = base()
-        .callback(Callback::new(two).output("x", "children").output("x", "style").input("a", "value"))
+        .callback(
+            Callback::new(two)
+                .output("x", "children")
+                .output("x", "style")
+                .input("a", "value"),
+        )
         .build()
         .unwrap();
     let deps = TestClient::new(&app).dependencies().await;
     assert_eq!(deps[0]["output"], "..x.children...x.style..");
     let answer = TestClient::new(&app)
-        .call(&CallbackCall::new().output("x", "children").output("x", "style").input("a", "value", json!(5)))
+        .call(
+            &CallbackCall::new()
+                .output("x", "children")
+                .output("x", "style")
+                .input("a", "value", json!(5)),
+        )
         .await;
-    assert_eq!(answer.json(), json!({"multi": true, "response": {"x": {"children": "a = 5", "style": {"color": "red"}}}}));
+    assert_eq!(
+        answer.json(),
+        json!({"multi": true, "response": {"x": {"children": "a = 5", "style": {"color": "red"}}}})
+    );
 }
 
 async fn one_in_a_tuple(Input(a): Input<i64>) -> (i64,) {
@@ -70,13 +101,22 @@ async fn one_in_a_tuple(Input(a): Input<i64>) -> (i64,) {
 #[tokio::test]
 async fn a_one_tuple_is_a_listed_output() {
     let app = base()
-        .callback(Callback::new(one_in_a_tuple).output("x", "children").input("a", "value"))
+        .callback(
+            Callback::new(one_in_a_tuple)
+                .output("x", "children")
+                .input("a", "value"),
+        )
         .build()
         .unwrap();
     let client = TestClient::new(&app);
     assert_eq!(client.dependencies().await[0]["output"], "..x.children..");
     let answer = client
-        .call(&CallbackCall::new().multi().output("x", "children").input("a", "value", json!(4)))
+        .call(
+            &CallbackCall::new()
+                .multi()
+                .output("x", "children")
+                .input("a", "value", json!(4)),
+        )
         .await;
     assert_eq!(answer.json()["response"]["x"]["children"], 8);
 }
@@ -93,17 +133,33 @@ async fn prevent(Input(_a): Input<i64>) -> Result<(String, String), CallbackErro
 
 #[tokio::test]
 async fn no_update_leaves_outputs_out_and_prevent_update_is_204() {
-    let call = CallbackCall::new().output("x", "children").output("y", "children").input("a", "value", json!(1));
+    let call = CallbackCall::new()
+        .output("x", "children")
+        .output("y", "children")
+        .input("a", "value", json!(1));
     for (callback, status, body) in [
-        (Callback::new(partly), 200, r#"{"multi":true,"response":{"y":{"children":1}}}"#),
+        (
+            Callback::new(partly),
+            200,
+            r#"{"multi":true,"response":{"y":{"children":1}}}"#,
+        ),
         // Every output left unchanged is still a 200 with an empty response ...
-        (Callback::new(nothing), 200, r#"{"multi":true,"response":{}}"#),
+        (
+            Callback::new(nothing),
+            200,
+            r#"{"multi":true,"response":{}}"#,
+        ),
         // ... while PreventUpdate is a 204 with no body, which also stops
         // the callbacks that depend on the outputs in the browser.
         (Callback::new(prevent), 204, ""),
     ] {
         let app = base()
-            .callback(callback.output("x", "children").output("y", "children").input("a", "value"))
+            .callback(
+                callback
+                    .output("x", "children")
+                    .output("y", "children")
+                    .input("a", "value"),
+            )
             .build()
             .unwrap();
         let answer = TestClient::new(&app).call(&call).await;
@@ -112,7 +168,12 @@ async fn no_update_leaves_outputs_out_and_prevent_update_is_204() {
     }
 }
 
-async fn context(triggered: Triggered, ctx: CallbackContext, Input(a): Input<i64>, State(b): State<Option<i64>>) -> String {
+async fn context(
+    triggered: Triggered,
+    ctx: CallbackContext,
+    Input(a): Input<i64>,
+    State(b): State<Option<i64>>,
+) -> String {
     format!(
         "initial={} id={} a={a} b={b:?} inputs={} states={}",
         triggered.is_initial_call(),
@@ -125,12 +186,22 @@ async fn context(triggered: Triggered, ctx: CallbackContext, Input(a): Input<i64
 #[tokio::test]
 async fn triggered_context() {
     let app = base()
-        .callback(Callback::new(context).output("x", "children").input("a", "value").state("b", "value"))
+        .callback(
+            Callback::new(context)
+                .output("x", "children")
+                .input("a", "value")
+                .state("b", "value"),
+        )
         .build()
         .unwrap();
     let client = TestClient::new(&app);
     let initial = client
-        .call(&CallbackCall::new().output("x", "children").input("a", "value", json!(1)).state("b", "value", json!(2)))
+        .call(
+            &CallbackCall::new()
+                .output("x", "children")
+                .input("a", "value", json!(1))
+                .state("b", "value", json!(2)),
+        )
         .await;
     assert_eq!(
         initial.json()["response"]["x"]["children"],
@@ -152,17 +223,28 @@ async fn triggered_context() {
 }
 
 async fn append(Input(n): Input<i64>) -> Patch {
-    Patch::new().append((), format!("item {n}")).assign(["meta", "count"], n).delete(0)
+    Patch::new()
+        .append((), format!("item {n}"))
+        .assign(["meta", "count"], n)
+        .delete(0)
 }
 
 #[tokio::test]
 async fn patch_answers_carry_only_the_operations() {
     let app = base()
-        .callback(Callback::new(append).output("list", "children").input("a", "value"))
+        .callback(
+            Callback::new(append)
+                .output("list", "children")
+                .input("a", "value"),
+        )
         .build()
         .unwrap();
     let answer = TestClient::new(&app)
-        .call(&CallbackCall::new().output("list", "children").input("a", "value", json!(3)))
+        .call(
+            &CallbackCall::new()
+                .output("list", "children")
+                .input("a", "value", json!(3)),
+        )
         .await;
     assert_eq!(
         answer.json()["response"]["list"]["children"],
@@ -177,7 +259,11 @@ async fn patch_answers_carry_only_the_operations() {
 async fn with_side_updates(Input(a): Input<i64>, set_props: SetProps) -> i64 {
     set_props.set("side", json!({"children": "first", "title": "t"}));
     set_props.prop("side", "children", "second");
-    set_props.prop(ComponentId::dict([("row", 3.into()), ("kind", "cell".into())]), "hidden", true);
+    set_props.prop(
+        ComponentId::dict([("row", 3.into()), ("kind", "cell".into())]),
+        "hidden",
+        true,
+    );
     a
 }
 
@@ -190,13 +276,21 @@ async fn no_output_with_side(Input(a): Input<Option<i64>>, set_props: SetProps) 
 #[tokio::test]
 async fn set_props_side_updates() {
     let app = base()
-        .callback(Callback::new(with_side_updates).output("x", "children").input("a", "value"))
+        .callback(
+            Callback::new(with_side_updates)
+                .output("x", "children")
+                .input("a", "value"),
+        )
         .callback(Callback::new(no_output_with_side).input("b", "value"))
         .build()
         .unwrap();
     let client = TestClient::new(&app);
     let answer = client
-        .call(&CallbackCall::new().output("x", "children").input("a", "value", json!(9)))
+        .call(
+            &CallbackCall::new()
+                .output("x", "children")
+                .input("a", "value", json!(9)),
+        )
         .await;
     assert_eq!(
         answer.text(),
@@ -207,10 +301,25 @@ async fn set_props_side_updates() {
     let key = deps[1]["output"].as_str().unwrap().to_owned();
     assert_eq!(deps[1]["no_output"], true);
     assert_eq!(key.len(), 64, "a no-output callback's key is a SHA-256");
-    let with_side = client.call(&CallbackCall::new().output_key(&key).input("b", "value", json!(1))).await;
+    let with_side = client
+        .call(
+            &CallbackCall::new()
+                .output_key(&key)
+                .input("b", "value", json!(1)),
+        )
+        .await;
     assert_eq!(with_side.status(), 200);
-    assert_eq!(with_side.json(), json!({"multi": true, "sideUpdate": {"side": {"children": "from a no-output callback"}}, "response": {}}));
-    let without = client.call(&CallbackCall::new().output_key(&key).input("b", "value", Value::Null)).await;
+    assert_eq!(
+        with_side.json(),
+        json!({"multi": true, "sideUpdate": {"side": {"children": "from a no-output callback"}}, "response": {}})
+    );
+    let without = client
+        .call(
+            &CallbackCall::new()
+                .output_key(&key)
+                .input("b", "value", Value::Null),
+        )
+        .await;
     assert_eq!(without.status(), 204);
 }
 
@@ -224,15 +333,25 @@ async fn dict_ids_are_keyed_like_the_renderer() {
     let app = base()
         .callback(
             Callback::new(dict_output)
-                .output(ComponentId::dict([("kind", "cell".into()), ("row", 3.into())]), "children")
+                .output(
+                    ComponentId::dict([("kind", "cell".into()), ("row", 3.into())]),
+                    "children",
+                )
                 .input("a", "value"),
         )
         .build()
         .unwrap();
     let answer = TestClient::new(&app)
-        .call(&CallbackCall::new().output(id, "children").input("a", "value", json!(1)))
+        .call(
+            &CallbackCall::new()
+                .output(id, "children")
+                .input("a", "value", json!(1)),
+        )
         .await;
-    assert_eq!(answer.text(), r#"{"multi":true,"response":{"{\"kind\":\"cell\",\"row\":3}":{"children":"cell 1"}}}"#);
+    assert_eq!(
+        answer.text(),
+        r#"{"multi":true,"response":{"{\"kind\":\"cell\",\"row\":3}":{"children":"cell 1"}}}"#
+    );
 }
 
 async fn dup_a(Input(a): Input<i64>) -> i64 {
@@ -245,7 +364,11 @@ async fn dup_b(Input(b): Input<i64>) -> i64 {
 #[tokio::test]
 async fn allow_duplicate_outputs_get_hashed_keys() {
     let app = base()
-        .callback(Callback::new(dup_a).output("x", "children").input("a", "value"))
+        .callback(
+            Callback::new(dup_a)
+                .output("x", "children")
+                .input("a", "value"),
+        )
         .callback(
             Callback::new(dup_b)
                 .output_allow_duplicate("x", "children")
@@ -259,13 +382,28 @@ async fn allow_duplicate_outputs_get_hashed_keys() {
     let key = deps[1]["output"].as_str().unwrap().to_owned();
     // The suffix is SHA-256 of the inputs written as `<id>.<prop>`.
     use sha2::Digest;
-    assert_eq!(key, format!("x.children@{}", hex::encode(sha2::Sha256::digest(b"b.value"))));
+    assert_eq!(
+        key,
+        format!(
+            "x.children@{}",
+            hex::encode(sha2::Sha256::digest(b"b.value"))
+        )
+    );
     assert_eq!(deps[1]["prevent_initial_call"], true);
     let property = key.trim_start_matches("x.");
     let answer = client
-        .call(&CallbackCall::new().output_key(&key).output("x", property).input("b", "value", json!(2)))
+        .call(
+            &CallbackCall::new()
+                .output_key(&key)
+                .output("x", property)
+                .input("b", "value", json!(2)),
+        )
         .await;
-    assert_eq!(answer.text(), r#"{"multi":true,"response":{"x":{"children":200}}}"#, "the @hash is stripped");
+    assert_eq!(
+        answer.text(),
+        r#"{"multi":true,"response":{"x":{"children":200}}}"#,
+        "the @hash is stripped"
+    );
 }
 
 async fn failing(Input(a): Input<i64>) -> Result<String, CallbackError> {
@@ -316,23 +454,41 @@ async fn callback_errors_are_500_with_a_correlation_id() {
         for debug in [false, true] {
             let app = base()
                 .debug(debug)
-                .callback(failure.callback().output("x", "children").input("a", "value"))
+                .callback(
+                    failure
+                        .callback()
+                        .output("x", "children")
+                        .input("a", "value"),
+                )
                 .build()
                 .unwrap();
             let client = TestClient::new(&app);
             let call = CallbackCall::new().output("x", "children");
-            let failed = client.call(&call.clone().input("a", "value", json!(-1))).await;
+            let failed = client
+                .call(&call.clone().input("a", "value", json!(-1)))
+                .await;
             assert_eq!(failed.status(), 500);
             let secret = failure.secret();
             if debug {
-                assert!(failed.text().contains(secret), "debug shows the error: {}", failed.text());
+                assert!(
+                    failed.text().contains(secret),
+                    "debug shows the error: {}",
+                    failed.text()
+                );
                 assert!(failed.text().contains("correlation id"));
-                assert!(failed.header("server-timing").is_some_and(|t| t.starts_with("__dash_server;dur=")));
+                assert!(
+                    failed
+                        .header("server-timing")
+                        .is_some_and(|t| t.starts_with("__dash_server;dur="))
+                );
             } else {
                 let body = failed.json();
                 assert_eq!(body["error"], "internal_error");
                 assert_eq!(body["correlation_id"].as_str().map(str::len), Some(32));
-                assert!(!failed.text().contains(secret), "no details outside debug mode");
+                assert!(
+                    !failed.text().contains(secret),
+                    "no details outside debug mode"
+                );
             }
             // The server keeps serving.
             let fine = client.call(&call.input("a", "value", json!(1))).await;
@@ -354,13 +510,25 @@ async fn fast(Input(b): Input<i64>) -> i64 {
 async fn a_slow_sync_callback_does_not_block_other_requests() {
     // One runtime thread: if the sync callback ran on it, the fast one would wait.
     let app = base()
-        .callback(Callback::sync(slow).output("x", "children").input("a", "value"))
-        .callback(Callback::new(fast).output("y", "children").input("b", "value"))
+        .callback(
+            Callback::sync(slow)
+                .output("x", "children")
+                .input("a", "value"),
+        )
+        .callback(
+            Callback::new(fast)
+                .output("y", "children")
+                .input("b", "value"),
+        )
         .build()
         .unwrap();
     let client = TestClient::new(&app);
-    let slow_call = CallbackCall::new().output("x", "children").input("a", "value", json!(1));
-    let fast_call = CallbackCall::new().output("y", "children").input("b", "value", json!(2));
+    let slow_call = CallbackCall::new()
+        .output("x", "children")
+        .input("a", "value", json!(1));
+    let fast_call = CallbackCall::new()
+        .output("y", "children")
+        .input("b", "value", json!(2));
     let slow_finished = AtomicBool::new(false);
     let (slow_answer, (fast_answer, slow_done_before_fast)) = tokio::join!(
         async {
@@ -376,5 +544,8 @@ async fn a_slow_sync_callback_does_not_block_other_requests() {
     );
     assert_eq!(slow_answer.json()["response"]["x"]["children"], 1);
     assert_eq!(fast_answer.json()["response"]["y"]["children"], 2);
-    assert!(!slow_done_before_fast, "the fast callback answered while the slow one still ran");
+    assert!(
+        !slow_done_before_fast,
+        "the fast callback answered while the slow one still ran"
+    );
 }

@@ -23,7 +23,10 @@ async fn index_page_has_what_the_renderer_needs() {
     let client = TestClient::new(&echo_app());
     let page = client.get("/").await;
     assert_eq!(page.status(), 200);
-    assert_eq!(page.header("content-type"), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        page.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
     let html = page.text();
     for needle in [
         r#"<div id="react-entry-point">"#,
@@ -49,35 +52,77 @@ async fn index_page_has_what_the_renderer_needs() {
         "dash_table/bundle.v7_4_1m",
         r#"id="_dash-renderer""#,
     ];
-    let positions: Vec<usize> = order.iter().map(|n| html.find(n).unwrap_or_else(|| panic!("missing {n}"))).collect();
-    assert!(positions.windows(2).all(|w| w[0] < w[1]), "scripts out of order: {positions:?}");
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|n| html.find(n).unwrap_or_else(|| panic!("missing {n}")))
+        .collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "scripts out of order: {positions:?}"
+    );
 
     let config = config_of(&html);
-    let keys: Vec<&str> = config.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = config
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(
         keys,
         [
-            "url_base_pathname", "requests_pathname_prefix", "ui", "props_check", "disable_version_check",
-            "show_undo_redo", "suppress_callback_exceptions", "update_title", "children_props", "serve_locally",
-            "dash_version", "python_version", "dash_version_url", "ddk_version", "plotly_version",
-            "validate_callbacks", "csrf_token_name", "csrf_header_name", "end_id", "plotly_cloud_installed"
+            "url_base_pathname",
+            "requests_pathname_prefix",
+            "ui",
+            "props_check",
+            "disable_version_check",
+            "show_undo_redo",
+            "suppress_callback_exceptions",
+            "update_title",
+            "children_props",
+            "serve_locally",
+            "dash_version",
+            "python_version",
+            "dash_version_url",
+            "ddk_version",
+            "plotly_version",
+            "validate_callbacks",
+            "csrf_token_name",
+            "csrf_header_name",
+            "end_id",
+            "plotly_cloud_installed"
         ]
     );
     assert_eq!(config["requests_pathname_prefix"], "/");
     assert_eq!(config["disable_version_check"], true);
     assert_eq!(config["plotly_cloud_installed"], true);
-    assert_eq!(config["children_props"]["dash_core_components"]["Tab"], json!(["label"]));
-    assert_eq!(config["children_props"]["dash_core_components"]["Dropdown"], json!([]));
+    assert_eq!(
+        config["children_props"]["dash_core_components"]["Tab"],
+        json!(["label"])
+    );
+    assert_eq!(
+        config["children_props"]["dash_core_components"]["Dropdown"],
+        json!([])
+    );
     assert!(config["children_props"]["dash_html_components"]["Div"].is_array());
     assert!(config["children_props"]["dash_table"]["DataTable"].is_array());
     // The config blob cannot close its script element.
     let open = r#"<script id="_dash-config" type="application/json">"#;
-    let raw = html[html.find(open).unwrap() + open.len()..].split("</script>").next().unwrap();
-    assert!(!raw.contains('/') && !raw.contains('<'), "slashes and brackets are escaped: {raw}");
+    let raw = html[html.find(open).unwrap() + open.len()..]
+        .split("</script>")
+        .next()
+        .unwrap();
+    assert!(
+        !raw.contains('/') && !raw.contains('<'),
+        "slashes and brackets are escaped: {raw}"
+    );
 
     // A fresh, signed end_id per page load.
     let other = config_of(&client.get("/").await.text());
-    let (a, b) = (config["end_id"].as_str().unwrap(), other["end_id"].as_str().unwrap());
+    let (a, b) = (
+        config["end_id"].as_str().unwrap(),
+        other["end_id"].as_str().unwrap(),
+    );
     assert_ne!(a, b);
     assert!(a.contains('~') && a.len() > 64, "{a}");
 }
@@ -85,12 +130,18 @@ async fn index_page_has_what_the_renderer_needs() {
 #[tokio::test]
 async fn every_other_get_serves_the_index_and_other_methods_are_refused() {
     let client = TestClient::new(&echo_app());
-    for path in ["/some/client/route", "/_dash-update-component", "/reports?id=3"] {
+    for path in [
+        "/some/client/route",
+        "/_dash-update-component",
+        "/reports?id=3",
+    ] {
         let page = client.get(path).await;
         assert_eq!(page.status(), 200, "{path}");
         assert!(page.text().contains("react-entry-point"), "{path}");
     }
-    let refused = client.post("/some/route", Some("application/json"), "{}").await;
+    let refused = client
+        .post("/some/route", Some("application/json"), "{}")
+        .await;
     assert_eq!(refused.status(), 405);
     assert_eq!(refused.json()["error"], "method_not_allowed");
 }
@@ -104,15 +155,29 @@ async fn debug_config_and_meta_tags() {
         .build()
         .unwrap();
     let html = TestClient::new(&app).get("/").await.text();
-    assert!(html.contains(r#"<meta name="description" content="A &lt;b&gt;test&lt;&#x2F;b&gt; app">"#) || html.contains(r#"<meta name="description" content="A &lt;b&gt;test&lt;/b&gt; app">"#), "{html}");
-    assert!(!html.contains(r#"<meta charset="UTF-8">"#), "the user's charset replaces the default");
+    assert!(
+        html.contains(r#"<meta name="description" content="A &lt;b&gt;test&lt;&#x2F;b&gt; app">"#)
+            || html
+                .contains(r#"<meta name="description" content="A &lt;b&gt;test&lt;/b&gt; app">"#),
+        "{html}"
+    );
+    assert!(
+        !html.contains(r#"<meta charset="UTF-8">"#),
+        "the user's charset replaces the default"
+    );
     let config = config_of(&html);
     assert_eq!(config["ui"], true);
     assert_eq!(config["props_check"], true);
     assert_eq!(config["validate_callbacks"], true);
-    assert_eq!(config["hot_reload"], json!({"interval": 3000, "max_retry": 8}));
+    assert_eq!(
+        config["hot_reload"],
+        json!({"interval": 3000, "max_retry": 8})
+    );
     // Development bundles in debug mode.
-    assert!(html.contains("deps/react@18.v4_4_1m") && html.contains(".3.1.js\""), "dev React");
+    assert!(
+        html.contains("deps/react@18.v4_4_1m") && html.contains(".3.1.js\""),
+        "dev React"
+    );
     assert!(html.contains("dash_renderer.v4_4_1m") && html.contains(".dev.js\""));
     assert!(html.contains("dcc/proptypes.v4_4_1m"));
 }
@@ -131,7 +196,10 @@ async fn custom_index_template_and_prefixes() {
     let html = client.get("/reports/").await.text();
     assert!(html.contains("<header>Company header</header>"));
     assert!(html.contains(r#"src="/proxy/reports/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4_4_1m"#));
-    assert_eq!(config_of(&html)["requests_pathname_prefix"], "/proxy/reports/");
+    assert_eq!(
+        config_of(&html)["requests_pathname_prefix"],
+        "/proxy/reports/"
+    );
     assert_eq!(client.get("/reports/_dash-layout").await.status(), 200);
     assert_eq!(client.get("/reports").await.status(), 200);
     // Outside the prefix nothing is served.
@@ -164,13 +232,23 @@ async fn assets_are_linked_and_served() {
     assert_eq!(css.header("cache-control"), Some("no-cache"));
     assert_eq!(css.text(), "body{margin:0}");
     let etag = css.header("etag").unwrap().to_owned();
-    let again = client.get_with("/assets/site.css", &[("if-none-match", &etag)]).await;
+    let again = client
+        .get_with("/assets/site.css", &[("if-none-match", &etag)])
+        .await;
     assert_eq!(again.status(), 304);
     assert!(again.bytes().is_empty());
-    for missing in ["/assets/nope.css", "/assets/../Cargo.toml", "/assets/%2e%2e/Cargo.toml", "/assets/css"] {
+    for missing in [
+        "/assets/nope.css",
+        "/assets/../Cargo.toml",
+        "/assets/%2e%2e/Cargo.toml",
+        "/assets/css",
+    ] {
         let answer = client.get(missing).await;
         assert_eq!(answer.status(), 404, "{missing}");
-        assert!(!answer.text().contains("site.css"), "a 404 must not list files");
+        assert!(
+            !answer.text().contains("site.css"),
+            "a 404 must not list files"
+        );
     }
 }
 
@@ -208,7 +286,11 @@ async fn a_layout_function_runs_on_every_page_load() {
             let n = counter.fetch_add(1, Ordering::SeqCst);
             html::div((dcc::input("text"), html::div(format!("load {n}")).id("out")))
         })
-        .callback(Callback::new(echo).output("out", "children").input("text", "value"))
+        .callback(
+            Callback::new(echo)
+                .output("out", "children")
+                .input("text", "value"),
+        )
         .build()
         .unwrap();
     // Run once at build time for the checks.
@@ -217,7 +299,10 @@ async fn a_layout_function_runs_on_every_page_load() {
     let first = client.layout().await;
     let second = client.layout().await;
     assert_eq!(first["props"]["children"][1]["props"]["children"], "load 1");
-    assert_eq!(second["props"]["children"][1]["props"]["children"], "load 2");
+    assert_eq!(
+        second["props"]["children"][1]["props"]["children"],
+        "load 2"
+    );
     // A function layout sends its build-time shape as the validation layout.
     let html = client.get("/").await.text();
     assert!(config_of(&html)["validation_layout"]["props"]["children"][0]["props"]["id"] == "text");
@@ -239,8 +324,15 @@ async fn a_failing_layout_function_gives_500_and_the_server_keeps_serving() {
     let failed = client.get("/_dash-layout").await;
     assert_eq!(failed.status(), 500);
     let body = failed.json();
-    assert!(body["correlation_id"].as_str().is_some_and(|c| c.len() == 32));
-    assert!(!failed.text().contains("database down"), "details stay in the log outside debug mode");
+    assert!(
+        body["correlation_id"]
+            .as_str()
+            .is_some_and(|c| c.len() == 32)
+    );
+    assert!(
+        !failed.text().contains("database down"),
+        "details stay in the log outside debug mode"
+    );
     assert_eq!(client.get("/_dash-dependencies").await.status(), 200);
 }
 
@@ -250,7 +342,10 @@ async fn reload_hash_answers_per_spec() {
     let off = client.get("/_reload-hash").await;
     assert_eq!(off.status(), 200);
     // Keys sorted, as Flask's jsonify writes them.
-    assert_eq!(off.text(), r#"{"files":[],"hard":false,"packages":["dash","plotly"],"reloadHash":null}"#);
+    assert_eq!(
+        off.text(),
+        r#"{"files":[],"hard":false,"packages":["dash","plotly"],"reloadHash":null}"#
+    );
 
     let dir = TempDir::new("reload");
     std::fs::write(dir.0.join("site.css"), "a{}").unwrap();
@@ -264,7 +359,10 @@ async fn reload_hash_answers_per_spec() {
     let hash = first["reloadHash"].as_str().unwrap().to_owned();
     assert_eq!(hash.len(), 32);
     assert_eq!(first["hard"], false);
-    assert_eq!(client.get("/_reload-hash").await.json()["reloadHash"], hash.as_str());
+    assert_eq!(
+        client.get("/_reload-hash").await.json()["reloadHash"],
+        hash.as_str()
+    );
     std::thread::sleep(std::time::Duration::from_millis(20));
     std::fs::write(dir.0.join("new.css"), "b{}").unwrap();
     let changed = client.get("/_reload-hash").await.json();

@@ -22,8 +22,16 @@ async fn every_script_of_the_page_is_served_with_immutable_caching() {
     for url in urls {
         let answer = client.get(&url).await;
         assert_eq!(answer.status(), 200, "{url}");
-        assert_eq!(answer.header("content-type"), Some("text/javascript; charset=utf-8"), "{url}");
-        assert_eq!(answer.header("cache-control"), Some("public, max-age=31536000, immutable"), "{url}");
+        assert_eq!(
+            answer.header("content-type"),
+            Some("text/javascript; charset=utf-8"),
+            "{url}"
+        );
+        assert_eq!(
+            answer.header("cache-control"),
+            Some("public, max-age=31536000, immutable"),
+            "{url}"
+        );
         assert!(answer.bytes().len() > 1000, "{url}");
     }
 }
@@ -35,12 +43,17 @@ async fn unfingerprinted_files_use_etags() {
     let plotly = client.get(url).await;
     assert_eq!(plotly.status(), 200);
     assert_eq!(plotly.header("cache-control"), Some("no-cache"));
-    assert!(plotly.bytes().len() > 3_000_000, "plotly.js is served whole");
+    assert!(
+        plotly.bytes().len() > 3_000_000,
+        "plotly.js is served whole"
+    );
     let etag = plotly.header("etag").expect("an ETag").to_owned();
     let cached = client.get_with(url, &[("if-none-match", &etag)]).await;
     assert_eq!(cached.status(), 304);
     assert!(cached.bytes().is_empty());
-    let stale = client.get_with(url, &[("if-none-match", "\"other\"")]).await;
+    let stale = client
+        .get_with(url, &[("if-none-match", "\"other\"")])
+        .await;
     assert_eq!(stale.status(), 200);
 }
 
@@ -66,17 +79,28 @@ async fn compression_follows_accept_encoding() {
     assert_eq!(raw.header("content-encoding"), None);
     assert_eq!(raw.header("vary"), Some("Accept-Encoding"));
 
-    let br = client.get_with(url, &[("accept-encoding", "gzip, deflate, br")]).await;
+    let br = client
+        .get_with(url, &[("accept-encoding", "gzip, deflate, br")])
+        .await;
     assert_eq!(br.header("content-encoding"), Some("br"));
     let mut decoded = Vec::new();
-    brotli::Decompressor::new(br.bytes().as_ref(), 4096).read_to_end(&mut decoded).unwrap();
+    brotli::Decompressor::new(br.bytes().as_ref(), 4096)
+        .read_to_end(&mut decoded)
+        .unwrap();
     assert_eq!(decoded, raw.bytes().as_ref());
-    assert!(br.bytes().len() * 3 < raw.bytes().len(), "brotli shrinks JavaScript");
+    assert!(
+        br.bytes().len() * 3 < raw.bytes().len(),
+        "brotli shrinks JavaScript"
+    );
 
-    let gz = client.get_with(url, &[("accept-encoding", "gzip;q=1.0, br;q=0")]).await;
+    let gz = client
+        .get_with(url, &[("accept-encoding", "gzip;q=1.0, br;q=0")])
+        .await;
     assert_eq!(gz.header("content-encoding"), Some("gzip"));
     let mut decoded = Vec::new();
-    flate2::read::GzDecoder::new(gz.bytes().as_ref()).read_to_end(&mut decoded).unwrap();
+    flate2::read::GzDecoder::new(gz.bytes().as_ref())
+        .read_to_end(&mut decoded)
+        .unwrap();
     assert_eq!(decoded, raw.bytes().as_ref());
 }
 
@@ -92,7 +116,10 @@ async fn unknown_files_are_404_without_a_listing() {
         let answer = client.get(url).await;
         assert_eq!(answer.status(), 404, "{url}");
         let text = answer.text();
-        assert!(!text.contains("dcc/") && !text.contains(".js"), "{url}: {text}");
+        assert!(
+            !text.contains("dcc/") && !text.contains(".js"),
+            "{url}: {text}"
+        );
     }
 }
 
@@ -114,11 +141,25 @@ async fn favicon_and_third_party_packages() {
         .into_iter()
         .find(|u| u.contains("dash_gauges"))
         .expect("the package script is in the page");
-    assert!(script.starts_with("/_dash-component-suites/dash_gauges/dash_gauges.v1_2_0m"), "{script}");
+    assert!(
+        script.starts_with("/_dash-component-suites/dash_gauges/dash_gauges.v1_2_0m"),
+        "{script}"
+    );
     assert!(html.find("dash_gauges.v1_2_0m").unwrap() < html.find("dash_renderer").unwrap());
-    assert!(html.contains(r#"<link rel="stylesheet" href="/_dash-component-suites/dash_gauges/dash_gauges.v1_2_0m"#));
+    assert!(html.contains(
+        r#"<link rel="stylesheet" href="/_dash-component-suites/dash_gauges/dash_gauges.v1_2_0m"#
+    ));
     let served = client.get(&script).await;
     assert_eq!(served.text(), "window.dash_gauges = {};");
-    assert_eq!(served.header("cache-control"), Some("public, max-age=31536000, immutable"));
-    assert_eq!(client.get("/_dash-component-suites/dash_gauges/async-gauge.js").await.text(), "// lazy");
+    assert_eq!(
+        served.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(
+        client
+            .get("/_dash-component-suites/dash_gauges/async-gauge.js")
+            .await
+            .text(),
+        "// lazy"
+    );
 }

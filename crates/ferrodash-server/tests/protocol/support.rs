@@ -12,8 +12,15 @@ pub(crate) fn echo_builder() -> AppBuilder {
     App::builder()
         .title("Echo")
         .assets_folder("/nonexistent-ferrodash-assets")
-        .layout(html::div((dcc::input("text").value("hi"), html::div(()).id("out"))))
-        .callback(Callback::new(echo).output("out", "children").input("text", "value"))
+        .layout(html::div((
+            dcc::input("text").value("hi"),
+            html::div(()).id("out"),
+        )))
+        .callback(
+            Callback::new(echo)
+                .output("out", "children")
+                .input("text", "value"),
+        )
 }
 
 pub(crate) fn echo_app() -> App {
@@ -25,7 +32,11 @@ pub(crate) struct TempDir(pub(crate) std::path::PathBuf);
 
 impl TempDir {
     pub(crate) fn new(name: &str) -> Self {
-        let path = std::env::temp_dir().join(format!("ferrodash-{name}-{}-{:?}", std::process::id(), std::thread::current().id()));
+        let path = std::env::temp_dir().join(format!(
+            "ferrodash-{name}-{}-{:?}",
+            std::process::id(),
+            std::thread::current().id()
+        ));
         let _ = std::fs::remove_dir_all(&path);
         std::fs::create_dir_all(&path).expect("temp dir");
         Self(path)
