@@ -55,3 +55,8 @@ pub mod prelude {
         SetProps, State, Triggered, Value, callback, dash_table, dcc, html, json,
     };
 }
+
+/// Compiles the README's examples as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
