@@ -100,3 +100,24 @@ pub fn builder(prefix: &str) -> AppBuilder {
 pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }
+
+#[cfg(test)]
+mod tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn filters_rows_by_population() {
+        let client = TestClient::new(&super::app("/").unwrap());
+        let answer = client
+            .call(&CallbackCall::new().output("table", "data").input("min-population", "value", json!(20_000)))
+            .await;
+        let rows = answer.json()["response"]["table"]["data"].clone();
+        let cities: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["city"].as_str().unwrap()).collect();
+        assert_eq!(cities, ["Shanghai", "Beijing"]);
+        let wrong = client
+            .call(&CallbackCall::new().output("table", "data").input("min-population", "value", json!("many")))
+            .await;
+        assert_eq!(wrong.status(), 422);
+    }
+}

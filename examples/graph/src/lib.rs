@@ -49,3 +49,21 @@ pub fn builder(prefix: &str) -> AppBuilder {
 pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }
+
+#[cfg(test)]
+mod tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn figure_has_one_trace_per_series() {
+        let client = TestClient::new(&super::app("/").unwrap());
+        let answer = client
+            .call(&CallbackCall::new().output("chart", "figure").input("series", "value", json!(3)))
+            .await;
+        let figure = answer.json()["response"]["chart"]["figure"].clone();
+        assert_eq!(figure["data"].as_array().map(Vec::len), Some(3));
+        assert_eq!(figure["data"][2]["y"].as_array().map(Vec::len), Some(50));
+        assert_eq!(figure["layout"]["title"]["text"], "3 series");
+    }
+}

@@ -34,3 +34,19 @@ pub fn builder(prefix: &str) -> AppBuilder {
 pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }
+
+#[cfg(test)]
+mod tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn greets_by_name() {
+        let client = TestClient::new(&super::app("/").unwrap());
+        let call = CallbackCall::new().output("greeting", "children");
+        let answer = client.call(&call.clone().input("name", "value", json!("Ada"))).await;
+        assert_eq!(answer.json()["response"]["greeting"]["children"], "Hello, Ada!");
+        let answer = client.call(&call.input("name", "value", json!("  "))).await;
+        assert_eq!(answer.json()["response"]["greeting"]["children"], "Hello, whoever you are!");
+    }
+}

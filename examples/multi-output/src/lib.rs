@@ -98,3 +98,48 @@ pub fn builder(prefix: &str) -> AppBuilder {
 pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }
+
+#[cfg(test)]
+mod tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn country_sets_cities_and_city_sets_summary() {
+        let client = TestClient::new(&super::app("/").unwrap());
+        let cities = client
+            .call(
+                &CallbackCall::new()
+                    .output("city", "options")
+                    .output("city", "value")
+                    .input("country", "value", json!("Brazil")),
+            )
+            .await;
+        assert_eq!(
+            cities.json()["response"]["city"],
+            json!({"options": ["São Paulo", "Rio de Janeiro"], "value": "São Paulo"})
+        );
+        let summary = client
+            .call(
+                &CallbackCall::new()
+                    .output("summary", "children")
+                    .output("summary", "style")
+                    .input("city", "value", json!("Lyon"))
+                    .state("country", "value", json!("France")),
+            )
+            .await;
+        let body = summary.json();
+        assert_eq!(body["response"]["summary"]["children"], "Lyon (France) has about 522 thousand people");
+        assert_eq!(body["response"]["summary"]["style"]["color"], "darkgreen");
+        // No country yet: nothing to update.
+        let none = client
+            .call(
+                &CallbackCall::new()
+                    .output("city", "options")
+                    .output("city", "value")
+                    .input("country", "value", json!(null)),
+            )
+            .await;
+        assert_eq!(none.status(), 204);
+    }
+}

@@ -65,3 +65,24 @@ pub fn builder(prefix: &str) -> AppBuilder {
 pub fn app(prefix: &str) -> BuildResult<App> {
     builder(prefix).build()
 }
+
+#[cfg(test)]
+mod tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn add_sends_one_operation_and_a_side_update() {
+        let client = TestClient::new(&super::app("/").unwrap());
+        let answer = client
+            .call(&CallbackCall::new().output("items", "children").input("add", "n_clicks", json!(1)))
+            .await;
+        let body = answer.json();
+        let patch = &body["response"]["items"]["children"];
+        assert_eq!(patch["operations"].as_array().map(Vec::len), Some(1));
+        assert_eq!(patch["operations"][0]["operation"], "Append");
+        assert_eq!(patch["operations"][0]["params"]["value"]["props"]["children"], "Item 3");
+        assert_eq!(body["sideUpdate"]["status"]["children"], "Added item 3");
+        assert!(answer.bytes().len() < 400, "only the new item travels: {} bytes", answer.bytes().len());
+    }
+}
