@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use ferrodash_core::{
-    Arity, BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
+    BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
 };
 use serde_json::Value;
 
@@ -33,7 +33,6 @@ pub(crate) enum LayoutSource {
 /// A callback ready to serve.
 pub(crate) struct Registered {
     pub(crate) spec: Arc<CallbackSpec>,
-    pub(crate) arity: Arity,
     pub(crate) handler: ErasedHandler,
 }
 
@@ -315,7 +314,6 @@ impl AppBuilder {
                 key,
                 Registered {
                     spec: Arc::new(callback.spec),
-                    arity: callback.arity,
                     handler: callback.handler,
                 },
             );

@@ -90,7 +90,6 @@ pub(crate) struct IndexInputs<'a> {
 impl IndexPage {
     pub(crate) fn render(inputs: &IndexInputs<'_>) -> Self {
         let config = inputs.config;
-        let prefix = config.requests_prefix();
         let template = config
             .index_template
             .as_deref()
@@ -114,7 +113,6 @@ impl IndexPage {
                 "{%renderer%}",
                 "<script id=\"_dash-renderer\" type=\"application/javascript\">var renderer = new DashRenderer();</script>",
             );
-        let _ = prefix;
         let (before, after) = html.split_once(END_ID_SLOT).unwrap_or((&html, ""));
         Self {
             before_end_id: before.to_owned(),
@@ -200,10 +198,8 @@ fn css(inputs: &IndexInputs<'_>) -> String {
     for package in inputs.packages {
         for path in &package.stylesheets {
             links.push(format!(
-                "<link rel=\"stylesheet\" href=\"{}_dash-component-suites/{}/{}\">",
-                config.requests_prefix(),
-                package.name,
-                package.url_path(path)
+                "<link rel=\"stylesheet\" href=\"{}\">",
+                escape_html(&package.href(config.requests_prefix(), path))
             ));
         }
     }
@@ -255,12 +251,7 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
     tags.extend(config.external_scripts.iter().map(|u| script(u)));
     for package in inputs.packages {
         for path in &package.scripts {
-            tags.push(script(&format!(
-                "{}_dash-component-suites/{}/{}",
-                config.requests_prefix(),
-                package.name,
-                package.url_path(path)
-            )));
+            tags.push(script(&package.href(config.requests_prefix(), path)));
         }
     }
     if config.include_assets_files {

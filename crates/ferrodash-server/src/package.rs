@@ -1,8 +1,6 @@
 //! Third-party component packages: their JavaScript and CSS served from the
 //! binary and loaded by the page, like Dash's component libraries.
 
-use std::borrow::Cow;
-
 use bytes::Bytes;
 use ferrodash_core::ComponentLibrary;
 use sha2::{Digest, Sha256};
@@ -93,8 +91,13 @@ impl ComponentPackage {
         self.files.iter().find(|f| f.path == path)
     }
 
-    pub(crate) fn url_path(&self, path: &str) -> Cow<'static, str> {
+    /// The fingerprinted URL of one of the package's files.
+    pub(crate) fn href(&self, requests_prefix: &str, path: &str) -> String {
         let token = self.get(path).map_or("0", |f| f.token.as_str());
-        Cow::Owned(ferrodash_frontend::fingerprint(path, &self.version, token))
+        format!(
+            "{requests_prefix}_dash-component-suites/{}/{}",
+            self.name,
+            ferrodash_frontend::fingerprint(path, &self.version, token)
+        )
     }
 }

@@ -344,7 +344,6 @@ fn encode(
     if registered.spec.outputs.is_empty() && response.is_empty() {
         return StatusCode::NO_CONTENT.into_response();
     }
-    let _ = registered.arity;
     let mut http = (StatusCode::OK, response.to_bytes()).into_response();
     http.headers_mut().insert(
         header::CONTENT_TYPE,
