@@ -7,11 +7,18 @@ use ferrodash_testing::server::{RunningServer, spawn_router};
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 async fn gallery() -> RunningServer {
-    spawn_router(gallery::router().expect("the gallery builds")).await.expect("the gallery serves")
+    spawn_router(gallery::router().expect("the gallery builds"))
+        .await
+        .expect("the gallery serves")
 }
 
 /// Opens `path` and waits until the renderer has drawn the layout.
-async fn open(browser: &Browser, server: &RunningServer, path: &str, ready: &str) -> Result<Page, Box<dyn std::error::Error>> {
+async fn open(
+    browser: &Browser,
+    server: &RunningServer,
+    path: &str,
+    ready: &str,
+) -> Result<Page, Box<dyn std::error::Error>> {
     let page = browser.open(&server.url(path)).await?;
     page.wait_for(ready).await?;
     Ok(page)
@@ -58,8 +65,10 @@ async fn hello_world_follows_typing() -> TestResult {
     page.clear_and_type("#name", "Ada").await?;
     page.wait_for_text("#greeting", "Hello, Ada!").await?;
     page.clear_and_type("#name", "").await?;
-    page.wait_for_text("#greeting", "Hello, whoever you are!").await?;
-    page.screenshot(std::env::temp_dir().join("ferrodash-hello-world.png")).await?;
+    page.wait_for_text("#greeting", "Hello, whoever you are!")
+        .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-hello-world.png"))
+        .await?;
     assert_no_console_errors(&page).await;
     Ok(())
 }
@@ -69,20 +78,27 @@ async fn multi_output_callbacks_chain() -> TestResult {
     let server = gallery().await;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server, "/multi-output/", "#summary").await?;
-    page.wait_for_text("#summary", "Paris (France) has about 2103 thousand people").await?;
+    page.wait_for_text("#summary", "Paris (France) has about 2103 thousand people")
+        .await?;
     assert_eq!(page.count("#city input[type=radio]").await?, 3);
     page.click(r#"#country input[value="Japan"]"#).await?;
     // The country sets the city options and value; the city sets the summary.
-    page.wait_for_text("#summary", "Tokyo (Japan) has about 13960 thousand people").await?;
+    page.wait_for_text("#summary", "Tokyo (Japan) has about 13960 thousand people")
+        .await?;
     let cities: Vec<String> = page
         .eval("[...document.querySelectorAll('#city label')].map((l) => l.innerText.trim())")
         .await?;
     assert_eq!(cities, ["Tokyo", "Osaka", "Kyoto"]);
-    let colour: String = page.eval("getComputedStyle(document.querySelector('#summary')).color").await?;
+    let colour: String = page
+        .eval("getComputedStyle(document.querySelector('#summary')).color")
+        .await?;
     assert_eq!(colour, "rgb(139, 0, 0)", "large cities are dark red");
     page.click(r#"#city input[value="Kyoto"]"#).await?;
-    page.wait_for_text("#summary", "Kyoto (Japan) has about 1464 thousand people").await?;
-    let colour: String = page.eval("getComputedStyle(document.querySelector('#summary')).color").await?;
+    page.wait_for_text("#summary", "Kyoto (Japan) has about 1464 thousand people")
+        .await?;
+    let colour: String = page
+        .eval("getComputedStyle(document.querySelector('#summary')).color")
+        .await?;
     assert_eq!(colour, "rgb(0, 100, 0)", "small cities are dark green");
     assert_no_console_errors(&page).await;
     Ok(())
@@ -97,7 +113,10 @@ async fn patch_appends_without_resending_the_list() -> TestResult {
     page.run(RECORD_ANSWERS).await?;
     for expected in 3..=5 {
         page.click("#add").await?;
-        page.wait_until(&format!("document.querySelectorAll('#items li').length === {expected}")).await?;
+        page.wait_until(&format!(
+            "document.querySelectorAll('#items li').length === {expected}"
+        ))
+        .await?;
     }
     let items: Vec<String> = page
         .eval("[...document.querySelectorAll('#items li')].map((li) => li.innerText)")
@@ -105,18 +124,24 @@ async fn patch_appends_without_resending_the_list() -> TestResult {
     assert_eq!(items, ["Item 1", "Item 2", "Item 3", "Item 4", "Item 5"]);
     // set_props updated the status line beside the patched list.
     page.wait_for_text("#status", "Added item 5").await?;
-    let colour: String = page.eval("getComputedStyle(document.querySelector('#status')).color").await?;
+    let colour: String = page
+        .eval("getComputedStyle(document.querySelector('#status')).color")
+        .await?;
     assert_eq!(colour, "rgb(0, 128, 0)");
     // Each answer carried one Append operation, never the list itself.
     let answers: Vec<String> = page.eval("window.__answers").await?;
     assert_eq!(answers.len(), 3, "{answers:?}");
     for answer in &answers {
         assert!(answer.contains(r#""operation":"Append""#), "{answer}");
-        assert!(!answer.contains("Item 1"), "the list was sent back: {answer}");
+        assert!(
+            !answer.contains("Item 1"),
+            "the list was sent back: {answer}"
+        );
     }
     // A second callback writes the same list (allow_duplicate).
     page.click("#reset").await?;
-    page.wait_until("document.querySelectorAll('#items li').length === 2").await?;
+    page.wait_until("document.querySelectorAll('#items li').length === 2")
+        .await?;
     page.wait_for_text("#status", "Reset").await?;
     assert_no_console_errors(&page).await;
     Ok(())
@@ -128,12 +153,20 @@ async fn datatable_filters_and_reports_the_clicked_cell() -> TestResult {
     let browser = Browser::launch().await?;
     let page = open(&browser, &server, "/datatable/", "#table td").await?;
     let cities = r#"#table td[data-dash-column="city"]"#;
-    page.wait_until(&format!("document.querySelectorAll('{cities}').length === 12")).await?;
+    page.wait_until(&format!(
+        "document.querySelectorAll('{cities}').length === 12"
+    ))
+    .await?;
     page.clear_and_type("#min-population", "10000").await?;
-    page.wait_until(&format!("document.querySelectorAll('{cities}').length === 8")).await?;
+    page.wait_until(&format!(
+        "document.querySelectorAll('{cities}').length === 8"
+    ))
+    .await?;
     page.click(&format!("{cities}:first-of-type")).await?;
-    page.wait_for_text("#cell", r#"Row 0, city: "Tokyo""#).await?;
-    page.screenshot(std::env::temp_dir().join("ferrodash-datatable.png")).await?;
+    page.wait_for_text("#cell", r#"Row 0, city: "Tokyo""#)
+        .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-datatable.png"))
+        .await?;
     assert_no_console_errors(&page).await;
     Ok(())
 }
@@ -143,17 +176,21 @@ async fn graph_draws_the_figure_with_its_traces() -> TestResult {
     let server = gallery().await;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server, "/graph/", "#chart .main-svg").await?;
-    page.wait_until("document.querySelectorAll('#chart .scatterlayer .trace').length === 2").await?;
+    page.wait_until("document.querySelectorAll('#chart .scatterlayer .trace').length === 2")
+        .await?;
     page.click(r#"#series input[value="4"]"#).await?;
-    page.wait_until("document.querySelectorAll('#chart .scatterlayer .trace').length === 4").await?;
+    page.wait_until("document.querySelectorAll('#chart .scatterlayer .trace').length === 4")
+        .await?;
     // SVG text has no innerText: read its textContent.
-    page.wait_until("document.querySelector('#chart .gtitle')?.textContent === '4 series'").await?;
+    page.wait_until("document.querySelector('#chart .gtitle')?.textContent === '4 series'")
+        .await?;
     // Each trace draws a line through its points.
     let paths: usize = page
         .eval("[...document.querySelectorAll('#chart .scatterlayer .trace path.js-line')].filter((p) => p.getAttribute('d').length > 100).length")
         .await?;
     assert_eq!(paths, 4);
-    page.screenshot(std::env::temp_dir().join("ferrodash-graph.png")).await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-graph.png"))
+        .await?;
     assert_no_console_errors(&page).await;
     Ok(())
 }
@@ -174,8 +211,15 @@ mod debug {
     fn app(debug: bool) -> App {
         App::builder()
             .debug(debug)
-            .layout(html::div((html::button("boom").id("boom"), html::div("calm").id("out"))))
-            .callback(Callback::new(fail).output("out", "children").input("boom", "n_clicks"))
+            .layout(html::div((
+                html::button("boom").id("boom"),
+                html::div("calm").id("out"),
+            )))
+            .callback(
+                Callback::new(fail)
+                    .output("out", "children")
+                    .input("boom", "n_clicks"),
+            )
             .build()
             .expect("a valid app")
     }
@@ -187,17 +231,25 @@ mod debug {
         let page = browser.open(&server.url("/")).await?;
         page.wait_for(".dash-debug-menu__outer").await?;
         page.click("#boom").await?;
-        page.wait_for_text(".dash-fe-error__title", "Callback error updating out.children").await?;
+        page.wait_for_text(
+            ".dash-fe-error__title",
+            "Callback error updating out.children",
+        )
+        .await?;
         page.click(".test-devtools-error-toggle").await?;
-        page.wait_until("document.body.innerText.includes('the ledger is corrupt')").await?;
-        // Hot reload polls the server.
-        page.wait_until("performance.getEntriesByType('resource').some((e) => e.name.includes('_reload-hash'))")
+        page.wait_until("document.body.innerText.includes('the ledger is corrupt')")
             .await?;
+        // Hot reload polls the server.
+        page.wait_until(
+            "performance.getEntriesByType('resource').some((e) => e.name.includes('_reload-hash'))",
+        )
+        .await?;
         let outside: Vec<String> = page
             .eval("performance.getEntriesByType('resource').map((e) => e.name).filter((n) => !n.startsWith(location.origin))")
             .await?;
         assert!(outside.is_empty(), "requests left the server: {outside:?}");
-        page.screenshot(std::env::temp_dir().join("ferrodash-devtools.png")).await?;
+        page.screenshot(std::env::temp_dir().join("ferrodash-devtools.png"))
+            .await?;
         Ok(())
     }
 
@@ -214,7 +266,12 @@ mod debug {
         assert!(answers[0].contains("correlation_id"), "{}", answers[0]);
         assert!(!answers[0].contains("ledger"), "{}", answers[0]);
         assert_eq!(page.count(".dash-debug-menu__outer").await?, 0);
-        assert!(!page.eval::<String>("document.body.innerText").await?.contains("ledger"));
+        assert!(
+            !page
+                .eval::<String>("document.body.innerText")
+                .await?
+                .contains("ledger")
+        );
         page.wait_for_text("#out", "calm").await?;
         Ok(())
     }

@@ -110,13 +110,26 @@ mod tests {
     async fn filters_rows_by_population() {
         let client = TestClient::new(&super::app("/").unwrap());
         let answer = client
-            .call(&CallbackCall::new().output("table", "data").input("min-population", "value", json!(20_000)))
+            .call(&CallbackCall::new().output("table", "data").input(
+                "min-population",
+                "value",
+                json!(20_000),
+            ))
             .await;
         let rows = answer.json()["response"]["table"]["data"].clone();
-        let cities: Vec<&str> = rows.as_array().unwrap().iter().map(|r| r["city"].as_str().unwrap()).collect();
+        let cities: Vec<&str> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["city"].as_str().unwrap())
+            .collect();
         assert_eq!(cities, ["Shanghai", "Beijing"]);
         let wrong = client
-            .call(&CallbackCall::new().output("table", "data").input("min-population", "value", json!("many")))
+            .call(&CallbackCall::new().output("table", "data").input(
+                "min-population",
+                "value",
+                json!("many"),
+            ))
             .await;
         assert_eq!(wrong.status(), 422);
     }

@@ -59,7 +59,11 @@ mod tests {
     async fn figure_has_one_trace_per_series() {
         let client = TestClient::new(&super::app("/").unwrap());
         let answer = client
-            .call(&CallbackCall::new().output("chart", "figure").input("series", "value", json!(3)))
+            .call(
+                &CallbackCall::new()
+                    .output("chart", "figure")
+                    .input("series", "value", json!(3)),
+            )
             .await;
         let figure = answer.json()["response"]["chart"]["figure"].clone();
         assert_eq!(figure["data"].as_array().map(Vec::len), Some(3));

@@ -44,9 +44,17 @@ mod tests {
     async fn greets_by_name() {
         let client = TestClient::new(&super::app("/").unwrap());
         let call = CallbackCall::new().output("greeting", "children");
-        let answer = client.call(&call.clone().input("name", "value", json!("Ada"))).await;
-        assert_eq!(answer.json()["response"]["greeting"]["children"], "Hello, Ada!");
+        let answer = client
+            .call(&call.clone().input("name", "value", json!("Ada")))
+            .await;
+        assert_eq!(
+            answer.json()["response"]["greeting"]["children"],
+            "Hello, Ada!"
+        );
         let answer = client.call(&call.input("name", "value", json!("  "))).await;
-        assert_eq!(answer.json()["response"]["greeting"]["children"], "Hello, whoever you are!");
+        assert_eq!(
+            answer.json()["response"]["greeting"]["children"],
+            "Hello, whoever you are!"
+        );
     }
 }

@@ -129,7 +129,10 @@ mod tests {
             )
             .await;
         let body = summary.json();
-        assert_eq!(body["response"]["summary"]["children"], "Lyon (France) has about 522 thousand people");
+        assert_eq!(
+            body["response"]["summary"]["children"],
+            "Lyon (France) has about 522 thousand people"
+        );
         assert_eq!(body["response"]["summary"]["style"]["color"], "darkgreen");
         // No country yet: nothing to update.
         let none = client

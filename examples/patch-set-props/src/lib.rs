@@ -75,14 +75,25 @@ mod tests {
     async fn add_sends_one_operation_and_a_side_update() {
         let client = TestClient::new(&super::app("/").unwrap());
         let answer = client
-            .call(&CallbackCall::new().output("items", "children").input("add", "n_clicks", json!(1)))
+            .call(&CallbackCall::new().output("items", "children").input(
+                "add",
+                "n_clicks",
+                json!(1),
+            ))
             .await;
         let body = answer.json();
         let patch = &body["response"]["items"]["children"];
         assert_eq!(patch["operations"].as_array().map(Vec::len), Some(1));
         assert_eq!(patch["operations"][0]["operation"], "Append");
-        assert_eq!(patch["operations"][0]["params"]["value"]["props"]["children"], "Item 3");
+        assert_eq!(
+            patch["operations"][0]["params"]["value"]["props"]["children"],
+            "Item 3"
+        );
         assert_eq!(body["sideUpdate"]["status"]["children"], "Added item 3");
-        assert!(answer.bytes().len() < 400, "only the new item travels: {} bytes", answer.bytes().len());
+        assert!(
+            answer.bytes().len() < 400,
+            "only the new item travels: {} bytes",
+            answer.bytes().len()
+        );
     }
 }
