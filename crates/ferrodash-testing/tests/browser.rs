@@ -447,17 +447,32 @@ async fn unreachable_url_is_a_navigation_error() -> TestResult {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.local_addr()?.port()
     };
+    let unreachable = format!("http://127.0.0.1:{port}/");
     let browser = Browser::launch().await?;
-    let err = browser
-        .open(&format!("http://127.0.0.1:{port}/"))
-        .await
-        .unwrap_err();
+    let err = browser.open(&unreachable).await.unwrap_err();
     match &err {
-        BrowserError::Navigation { reason, .. } => {
-            assert!(reason.contains("ERR_CONNECTION_REFUSED"), "{reason}");
+        BrowserError::Navigation { reason, url } => {
+            assert_eq!(reason, "net::ERR_CONNECTION_REFUSED");
+            assert_eq!(url, &unreachable);
         }
         other => panic!("expected a navigation error, got {other:?}"),
     }
+
+    // `goto` on an open page fails the same way, and leaves the page showing
+    // Chromium's error page (which `goto` also recognises on its own).
+    let server = fixture_server().await?;
+    let page = browser.open(&server.url("/")).await?;
+    let err = page.goto(&unreachable).await.unwrap_err();
+    assert!(matches!(err, BrowserError::Navigation { .. }), "{err}");
+    assert!(page.url().await?.starts_with("chrome-error:"));
+    let code: String = page
+        .eval("document.querySelector('.error-code').textContent.trim()")
+        .await?;
+    assert_eq!(code, "ERR_CONNECTION_REFUSED");
+    // And it can navigate back.
+    page.goto(&server.url("/")).await?;
+    page.click("#inc").await?;
+    page.wait_for_text("#count", "1").await?;
     browser.close().await?;
     Ok(())
 }
@@ -561,4 +576,34 @@ fn is_running(pid: u32) -> bool {
         .and_then(|i| stat[i + 1..].split_whitespace().next())
         .unwrap_or("?");
     state != "Z" && state != "X"
+}
+
+/// Browsers and pages can move between tasks, and their futures can be
+/// spawned, as tests with several concurrent users need.
+#[test]
+fn handles_and_futures_are_send() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    fn spawnable(browser: &Browser, page: &Page) {
+        send(&browser.open("http://127.0.0.1:1/"));
+        send(&page.click("#x"));
+        send(&page.type_text("#x", "y"));
+        send(&page.wait_for_text("#x", "y"));
+        send(&page.eval::<u32>("1"));
+        send(&page.console_errors());
+        send(&page.screenshot("x.png"));
+        send_sync(browser);
+        send_sync(page);
+    }
+    fn closable(browser: Browser, server: RunningServer) {
+        send(&browser.close());
+        send(&server.shutdown());
+    }
+    let _ = (spawnable, closable);
+    send(&Browser::launch());
+    send(&spawn_router(Router::new()));
+    send_sync(&LaunchOptions::default());
+    send_sync(&BrowserError::NoElement {
+        selector: String::new(),
+    });
 }

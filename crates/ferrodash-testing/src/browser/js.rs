@@ -36,6 +36,34 @@ pub(crate) fn truthy(expression: &str) -> String {
     format!("(async () => !!(await ({expression}\n)))()")
 }
 
+/// Marks the current document, so that [`DOCUMENT_STATE`] can tell it from
+/// the next one.
+pub(crate) const MARK_DOCUMENT: &str = "window.__ferrodashOldDocument = true";
+
+/// Whether a navigation has replaced the marked document: `loading` while the
+/// marked document is still there or the new one is not complete, `failed`
+/// with Chromium's error code once its network error page has loaded.
+pub(crate) const DOCUMENT_STATE: &str = r#"(() => {
+  if (location.href.startsWith("chrome-error:")) {
+    // The error page fills in its text while it loads.
+    if (document.readyState !== "complete") return { state: "loading" };
+    const code = document.querySelector(".error-code");
+    const text = code === null ? "" : code.textContent.trim();
+    return { state: "failed", code: text.startsWith("ERR_") ? "net::" + text : (text || "Chromium showed its error page") };
+  }
+  if (window.__ferrodashOldDocument === true || document.readyState !== "complete") return { state: "loading" };
+  return { state: "loaded" };
+})()"#;
+
+/// What [`DOCUMENT_STATE`] reports.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+pub(crate) enum DocumentState {
+    Loading,
+    Loaded,
+    Failed { code: String },
+}
+
 /// Where the click guard of [`arm_click`] lives on `window`.
 const GUARD: &str = "__ferrodashClickGuard";
 

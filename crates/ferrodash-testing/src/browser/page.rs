@@ -3,6 +3,7 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::input::{
@@ -29,6 +30,10 @@ use super::js::{self, ClickTarget, FocusTarget};
 
 /// How often the `wait_*` methods re-check the page.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+/// How long [`Page::goto`] leaves the navigation to chromiumoxide before it
+/// also watches the page itself.
+const NAVIGATION_WATCH_DELAY: Duration = Duration::from_millis(500);
 
 /// A browser tab, opened with [`Browser::open`](super::Browser::open).
 ///
@@ -125,14 +130,45 @@ impl Page {
     /// Navigates to `url` and waits until the page has loaded (its `load`
     /// event). Scripts that render later, such as Dash's renderer fetching
     /// the layout, may still be running: follow with [`wait_for`](Self::wait_for).
+    ///
+    /// A URL that cannot be loaded (connection refused, unknown host) is a
+    /// [`BrowserError::Navigation`].
     pub async fn goto(&self, url: &str) -> Result<(), BrowserError> {
-        match self.inner.goto(NavigateParams::new(url)).await {
-            Ok(_) => Ok(()),
-            Err(CdpError::ChromeMessage(reason)) => Err(BrowserError::Navigation {
-                url: url.to_owned(),
-                reason,
-            }),
-            Err(e) => Err(e.into()),
+        let navigation_error = |reason: String| BrowserError::Navigation {
+            url: url.to_owned(),
+            reason,
+        };
+        // chromiumoxide reports a navigation once it has seen both the answer
+        // to `Page.navigate` and the new document's lifecycle events; on a
+        // heavily loaded machine it was seen to miss the latter for an error
+        // page and give up only after its 30 s request timeout. So the page
+        // is also watched directly: the old document gets a marker, and a
+        // document without it that has finished loading is the new one.
+        if let Err(e) = self.run(js::MARK_DOCUMENT).await {
+            tracing::debug!(error = %e, "could not mark the old document");
+        }
+        let navigation = self.inner.goto(NavigateParams::new(url));
+        let watch = async {
+            tokio::time::sleep(NAVIGATION_WATCH_DELAY).await;
+            loop {
+                if let Ok(Ok(state)) = self.try_eval::<js::DocumentState>(js::DOCUMENT_STATE).await
+                {
+                    match state {
+                        js::DocumentState::Loaded => return Ok(()),
+                        js::DocumentState::Failed { code } => return Err(navigation_error(code)),
+                        js::DocumentState::Loading => {}
+                    }
+                }
+                tokio::time::sleep(POLL_INTERVAL).await;
+            }
+        };
+        tokio::select! {
+            result = navigation => match result {
+                Ok(_) => Ok(()),
+                Err(CdpError::ChromeMessage(reason)) => Err(navigation_error(reason)),
+                Err(e) => Err(e.into()),
+            },
+            result = watch => result,
         }
     }
 
@@ -143,11 +179,11 @@ impl Page {
 
     /// Waits until an element matches `css`.
     pub async fn wait_for(&self, css: &str) -> Result<(), BrowserError> {
-        let script = js::exists(css);
+        let script = &js::exists(css);
         self.poll(
             || format!("an element matching `{css}`"),
-            async || {
-                Ok(match self.try_eval::<bool>(&script).await? {
+            move || async move {
+                Ok(match self.try_eval::<bool>(script).await? {
                     Ok(true) => Probe::Done(()),
                     Ok(false) => Probe::Pending(None),
                     Err(error) => Probe::Pending(Some(error)),
@@ -168,32 +204,33 @@ impl Page {
     /// sees them and the click is tried again. Fails with [`BrowserError::NoElement`] if nothing ever
     /// matched, or [`BrowserError::Timeout`] naming what was in the way.
     pub async fn click(&self, css: &str) -> Result<(), BrowserError> {
-        let arm = js::arm_click(css);
-        let outcome = js::click_outcome();
-        let mut seen = false;
+        let arm = &js::arm_click(css);
+        let outcome = &js::click_outcome();
+        let seen = AtomicBool::new(false);
+        let seen = &seen;
         self.poll(
             || format!("`{css}` to be visible and clickable"),
-            async || {
-                let (x, y) = match self.try_eval::<ClickTarget>(&arm).await? {
+            move || async move {
+                let (x, y) = match self.try_eval::<ClickTarget>(arm).await? {
                     Ok(ClickTarget::Ready { x, y }) => (x, y),
                     Ok(ClickTarget::Missing) => return Ok(Probe::Pending(None)),
                     Ok(ClickTarget::Hidden) => {
-                        seen = true;
+                        seen.store(true, Ordering::Relaxed);
                         return Ok(Probe::Pending(Some("the element has no size".to_owned())));
                     }
                     Ok(ClickTarget::Covered { by }) => {
-                        seen = true;
+                        seen.store(true, Ordering::Relaxed);
                         return Ok(Probe::Pending(Some(format!(
                             "the element is covered by <{by}>"
                         ))));
                     }
                     Err(error) => return Ok(Probe::Pending(Some(error))),
                 };
-                seen = true;
+                seen.store(true, Ordering::Relaxed);
                 self.inner.click(Point { x, y }).await?;
                 // A click that navigates away takes the guard with it; that
                 // counts as done.
-                Ok(match self.try_eval::<String>(&outcome).await? {
+                Ok(match self.try_eval::<String>(outcome).await? {
                     Ok(result) if result.starts_with("landed on ") => {
                         tracing::debug!(selector = css, %result, "click missed; retrying");
                         Probe::Pending(Some(format!("the click {result}")))
@@ -203,7 +240,7 @@ impl Page {
             },
         )
         .await
-        .map_err(|e| missing_if(e, css, seen))
+        .map_err(|e| missing_if(e, css, seen.load(Ordering::Relaxed)))
     }
 
     /// Types `text` into the element that matches `css`, after the text it
@@ -259,12 +296,12 @@ impl Page {
     /// On timeout the error's `last` holds the text seen last, or `None` if
     /// no element ever matched.
     pub async fn wait_for_text(&self, css: &str, expected: &str) -> Result<(), BrowserError> {
-        let script = js::inner_text(css);
+        let script = &js::inner_text(css);
         let expected = expected.trim();
         self.poll(
             || format!("the text of `{css}` to be {expected:?}"),
-            async || {
-                Ok(match self.try_eval::<Option<String>>(&script).await? {
+            move || async move {
+                Ok(match self.try_eval::<Option<String>>(script).await? {
                     Ok(Some(text)) if text.trim() == expected => Probe::Done(()),
                     Ok(Some(text)) => Probe::Pending(Some(text.trim().to_owned())),
                     Ok(None) => Probe::Pending(None),
@@ -279,11 +316,11 @@ impl Page {
     /// return a promise, which is awaited. An exception counts as "not yet"
     /// (and is reported as the last value seen if time runs out).
     pub async fn wait_until(&self, js_predicate: &str) -> Result<(), BrowserError> {
-        let script = js::truthy(js_predicate);
+        let script = &js::truthy(js_predicate);
         self.poll(
             || format!("`{js_predicate}` to be truthy"),
-            async || {
-                Ok(match self.try_eval::<bool>(&script).await? {
+            move || async move {
+                Ok(match self.try_eval::<bool>(script).await? {
                     Ok(true) => Probe::Done(()),
                     Ok(false) => Probe::Pending(Some("false".to_owned())),
                     Err(error) => Probe::Pending(Some(error)),
@@ -408,16 +445,17 @@ impl Page {
     /// Focuses the first match of `css` for typing (waiting like `click`);
     /// returns whether it holds text (which `select_all` selected).
     async fn focus(&self, css: &str, select_all: bool) -> Result<bool, BrowserError> {
-        let script = js::focus_for_typing(css, select_all);
-        let mut seen = false;
+        let script = &js::focus_for_typing(css, select_all);
+        let seen = AtomicBool::new(false);
+        let seen = &seen;
         self.poll(
             || format!("`{css}` to accept keyboard focus"),
-            async || {
-                Ok(match self.try_eval::<FocusTarget>(&script).await? {
+            move || async move {
+                Ok(match self.try_eval::<FocusTarget>(script).await? {
                     Ok(FocusTarget::Ready { has_text }) => Probe::Done(has_text),
                     Ok(FocusTarget::Missing) => Probe::Pending(None),
                     Ok(FocusTarget::Unfocusable) => {
-                        seen = true;
+                        seen.store(true, Ordering::Relaxed);
                         Probe::Pending(Some("the element cannot take focus".to_owned()))
                     }
                     Err(error) => Probe::Pending(Some(error)),
@@ -425,7 +463,7 @@ impl Page {
             },
         )
         .await
-        .map_err(|e| missing_if(e, css, seen))
+        .map_err(|e| missing_if(e, css, seen.load(Ordering::Relaxed)))
     }
 
     async fn type_chars(&self, text: &str) -> Result<(), BrowserError> {
@@ -496,11 +534,19 @@ impl Page {
 
     /// Runs `probe` every [`POLL_INTERVAL`] until it is done or the page's
     /// timeout has passed.
-    async fn poll<T>(
+    ///
+    /// `probe` is a closure returning a future (not an async closure): the
+    /// futures of async closures are not provably `Send`, and this crate's
+    /// futures must be, so that tests can spawn them.
+    async fn poll<T, F, Fut>(
         &self,
         what: impl FnOnce() -> String,
-        mut probe: impl AsyncFnMut() -> Result<Probe<T>, BrowserError>,
-    ) -> Result<T, BrowserError> {
+        mut probe: F,
+    ) -> Result<T, BrowserError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<Probe<T>, BrowserError>>,
+    {
         let deadline = Instant::now() + self.timeout;
         let mut last = None;
         loop {
