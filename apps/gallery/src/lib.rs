@@ -49,6 +49,18 @@ pub const EXAMPLES: &[Example] = &[
         blurb: "A Plotly figure built in Rust, redrawn with more or fewer series.",
         build: example_graph::app,
     },
+    Example {
+        path: "/pattern-matching/",
+        title: "Pattern-matching callbacks",
+        blurb: "Cards added and removed by callbacks, each with its own MATCH callback; ALL and ALLSMALLER sums.",
+        build: example_pattern_matching::app,
+    },
+    Example {
+        path: "/clientside/",
+        title: "Clientside callbacks",
+        blurb: "Callbacks that run in the browser: inline JavaScript and a function from the assets folder.",
+        build: example_clientside::app,
+    },
 ];
 
 fn home() -> BuildResult<App> {

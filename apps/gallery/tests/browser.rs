@@ -276,3 +276,121 @@ mod debug {
         Ok(())
     }
 }
+
+/// `[id='…']` for a dict id as the renderer writes it into the DOM.
+fn dict_id(kind: &str, index: u64) -> String {
+    format!(r#"[id='{{"index":{index},"kind":"{kind}"}}']"#)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pattern_matching_cards() -> TestResult {
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/pattern-matching/", "#add-card").await?;
+    page.wait_for_text("#total", "0 cards, total 0").await?;
+    for n in 1..=3 {
+        page.click("#add-card").await?;
+        page.wait_until(&format!(
+            "document.querySelectorAll('.card').length === {n}"
+        ))
+        .await?;
+    }
+    // Card n starts with quantity n + 1: 2, 3, 4.
+    page.wait_for_text("#total", "3 cards, total 9").await?;
+    for (n, double, before) in [
+        (1, "×2 = 4", "before: 0"),
+        (2, "×2 = 6", "before: 2"),
+        (3, "×2 = 8", "before: 5"),
+    ] {
+        page.wait_for_text(&dict_id("double", n), double).await?;
+        page.wait_for_text(&dict_id("before", n), before).await?;
+    }
+    page.run(RECORD_ANSWERS).await?;
+    page.clear_and_type(&dict_id("qty", 2), "10").await?;
+    // Only the second card's MATCH output changes ...
+    page.wait_for_text(&dict_id("double", 2), "×2 = 20").await?;
+    // ... ALL sums every card, ALLSMALLER sees only the earlier cards.
+    page.wait_for_text("#total", "3 cards, total 16").await?;
+    page.wait_for_text(&dict_id("before", 3), "before: 12")
+        .await?;
+    assert_eq!(page.text(&dict_id("double", 1)).await?, "×2 = 4");
+    assert_eq!(page.text(&dict_id("double", 3)).await?, "×2 = 8");
+    assert_eq!(page.text(&dict_id("before", 2)).await?, "before: 2");
+    let answers: Vec<String> = page.eval("window.__answers").await?;
+    let doubles: Vec<&String> = answers
+        .iter()
+        .filter(|a| a.contains(r#"\"kind\":\"double\""#))
+        .collect();
+    assert!(!doubles.is_empty(), "{answers:?}");
+    assert!(
+        doubles
+            .iter()
+            .all(|a| a.contains(r#"{\"index\":2,\"kind\":\"double\"}"#)),
+        "only card 2's MATCH callback ran: {doubles:?}"
+    );
+    // Removing a card updates the ALL result.
+    page.click(&dict_id("remove", 1)).await?;
+    page.wait_until("document.querySelectorAll('.card').length === 2")
+        .await?;
+    page.wait_for_text("#total", "2 cards, total 14").await?;
+    page.wait_for_text(&dict_id("before", 3), "before: 10")
+        .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-pattern-matching.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn clientside_callbacks_never_reach_the_server() -> TestResult {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use ferrodash::axum::{extract::Request, middleware::Next};
+
+    let callback_requests = Arc::new(AtomicUsize::new(0));
+    let counter = callback_requests.clone();
+    let router = gallery::router()?.layer(ferrodash::axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            if request.uri().path().ends_with("_dash-update-component") {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            next.run(request)
+        },
+    ));
+    let server = spawn_router(router).await?;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/clientside/", "#celsius").await?;
+    page.type_text("#celsius", "100").await?;
+    page.wait_for_text("#fahrenheit", "212.0 °F").await?;
+    // Not a number: the function throws PreventUpdate and nothing changes.
+    page.type_text("#celsius", "x").await?;
+    // Empty: the function returns no_update.
+    page.clear_and_type("#celsius", "").await?;
+    page.clear_and_type("#celsius", "-40").await?;
+    page.wait_for_text("#fahrenheit", "-40.0 °F").await?;
+    page.clear_and_type("#celsius", "").await?;
+    assert_eq!(page.text("#fahrenheit").await?, "-40.0 °F");
+    // The assets script's function: several outputs, set_props and a Patch.
+    page.type_text("#words", "hello").await?;
+    page.press_key("Enter").await?;
+    page.wait_for_text("#loud", "HELLO").await?;
+    page.wait_for_text("#shout-count", "shouted 1 times")
+        .await?;
+    page.type_text("#words", " again").await?;
+    page.press_key("Enter").await?;
+    page.wait_for_text("#loud", "HELLO AGAIN").await?;
+    page.wait_for_text("#shout-count", "shouted 2 times")
+        .await?;
+    let history: Vec<String> = page
+        .eval("[...document.querySelectorAll('#history > li')].map((e) => e.textContent)")
+        .await?;
+    assert_eq!(history, ["hello", "hello again"]);
+    assert_eq!(
+        callback_requests.load(Ordering::SeqCst),
+        0,
+        "a clientside callback reached the server"
+    );
+    assert_no_console_errors(&page).await;
+    Ok(())
+}

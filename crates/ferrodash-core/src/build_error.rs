@@ -158,6 +158,34 @@ pub enum BuildError {
         /// Arguments the function takes.
         taken: usize,
     },
+    /// A wildcard where Dash does not allow it (dash-protocol §7.4).
+    #[error("callback `{callback}`: {role} `{id}`: {problem}")]
+    WildcardMisuse {
+        /// The callback.
+        callback: String,
+        /// Output, Input or State.
+        role: Role,
+        /// The stringified pattern.
+        id: String,
+        /// What is wrong.
+        problem: String,
+    },
+    /// Two outputs whose patterns can write the same prop of one component.
+    #[error("outputs `{first}` and `{second}` overlap: one component could be written by both")]
+    OverlappingOutputs {
+        /// `callback: <id>.<prop>` of the first.
+        first: String,
+        /// `callback: <id>.<prop>` of the second.
+        second: String,
+    },
+    /// A clientside callback's function reference cannot be used.
+    #[error("clientside callback `{callback}`: {problem}")]
+    InvalidClientsideFunction {
+        /// The callback.
+        callback: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// The app has no layout.
     #[error("the app has no layout: call .layout(..) on the builder")]
     NoLayout,

@@ -154,6 +154,28 @@ impl ComponentId {
         Self::Dict(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
     }
 
+    /// A dict id from any value that serializes to a map of scalars, such as
+    /// a struct; a field holding [`MATCH`], [`ALL`] or [`ALLSMALLER`] makes it
+    /// a pattern.
+    ///
+    /// ```
+    /// use ferrodash_core::{ComponentId, IdValue, MATCH};
+    /// #[derive(serde::Serialize)]
+    /// struct Card<I> { kind: &'static str, index: I }
+    /// let id = ComponentId::from_serialize(&Card { kind: "card", index: 2 }).unwrap();
+    /// assert_eq!(id.stringify(), r#"{"index":2,"kind":"card"}"#);
+    /// let pattern = ComponentId::from_serialize(&Card { kind: "card", index: MATCH }).unwrap();
+    /// assert_eq!(pattern.stringify(), r#"{"index":["MATCH"],"kind":"card"}"#);
+    /// ```
+    pub fn from_serialize<T: Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
+        serde_json::to_value(value).and_then(serde_json::from_value)
+    }
+
+    /// Reads this id into a typed value, such as the struct it was made from.
+    pub fn to_typed<T: serde::de::DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        serde_json::to_value(self).and_then(serde_json::from_value)
+    }
+
     /// The id written as Dash writes it wherever an id is a string key.
     #[must_use]
     pub fn stringify(&self) -> String {

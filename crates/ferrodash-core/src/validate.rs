@@ -34,11 +34,13 @@ pub fn validate(input: &ValidationInput<'_>) -> Vec<BuildError> {
     for spec in input.callbacks {
         check_ids_parse(spec, &mut errors);
         check_outputs_of_one(spec, &mut errors);
+        wildcards::check_wildcards(spec, &mut errors);
         if !input.suppress_callback_exceptions && !input.layouts.is_empty() {
             check_ids_exist(spec, &components, input.libraries, &mut errors);
         }
     }
     check_duplicate_outputs(input.callbacks, &mut errors);
+    wildcards::check_overlapping_outputs(input.callbacks, &mut errors);
     check_cycles(input.callbacks, &mut errors);
     errors
 }
@@ -328,3 +330,4 @@ fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<Vec<usize>> {
 
 #[cfg(test)]
 mod tests;
+mod wildcards;

@@ -11,7 +11,7 @@ use ferrodash_core::{
 use serde_json::Value;
 
 use crate::assets::AssetsIndex;
-use crate::callback::{ArgRole, Callback, ErasedHandler, panic_message};
+use crate::callback::{ArgRole, Callback, ClientsideCallback, ErasedHandler, panic_message};
 use crate::config::{AppConfig, DevTools};
 use crate::index::{IndexInputs, IndexPage, missing_placeholders};
 use crate::package::ComponentPackage;
@@ -107,6 +107,7 @@ pub struct AppBuilder {
     layout: Option<LayoutInput>,
     validation_layout: Option<Node>,
     callbacks: Vec<Callback>,
+    clientside: Vec<ClientsideCallback>,
     state: StateMap,
     packages: Vec<ComponentPackage>,
     libraries: Vec<&'static ComponentLibrary>,
@@ -183,6 +184,12 @@ impl AppBuilder {
     /// Adds a callback.
     pub fn callback(mut self, callback: Callback) -> Self {
         self.callbacks.push(callback);
+        self
+    }
+
+    /// Adds a callback that runs in the browser.
+    pub fn clientside_callback(mut self, callback: ClientsideCallback) -> Self {
+        self.clientside.push(callback);
         self
     }
 
@@ -285,12 +292,25 @@ impl AppBuilder {
         for callback in &self.callbacks {
             check_signature(callback, &mut errors);
         }
+        for callback in &self.clientside {
+            if let Some(problem) = callback.problem() {
+                errors.push(BuildError::InvalidClientsideFunction {
+                    callback: callback.spec.name.clone(),
+                    problem,
+                });
+            }
+        }
 
         let mut libraries: Vec<&ComponentLibrary> = ferrodash_components::libraries().to_vec();
         libraries.extend(self.libraries.iter().copied());
         libraries.extend(self.packages.iter().filter_map(|p| p.library));
 
-        let specs: Vec<CallbackSpec> = self.callbacks.iter().map(|c| c.spec.clone()).collect();
+        let specs: Vec<CallbackSpec> = self
+            .callbacks
+            .iter()
+            .map(|c| c.spec.clone())
+            .chain(self.clientside.iter().map(|c| c.spec.clone()))
+            .collect();
         let mut roots: Vec<&Node> = Vec::new();
         roots.extend(checked_layout.as_ref());
         roots.extend(self.validation_layout.as_ref());
@@ -307,6 +327,7 @@ impl AppBuilder {
 
         let mut callbacks = HashMap::new();
         let mut wire = Vec::new();
+        let server_count = self.callbacks.len();
         for (index, callback) in self.callbacks.into_iter().enumerate() {
             let key = callback.spec.output_key(index);
             wire.push(callback.spec.to_wire(&key));
@@ -317,6 +338,16 @@ impl AppBuilder {
                     handler: callback.handler,
                 },
             );
+        }
+        // Clientside callbacks are only declared: the browser runs them.
+        let mut inline_scripts = self.inline_scripts;
+        for (index, callback) in self.clientside.iter().enumerate() {
+            wire.push(
+                callback
+                    .spec
+                    .to_wire(&callback.spec.output_key(server_count + index)),
+            );
+            inline_scripts.extend(callback.inline_script());
         }
         let dependencies = Bytes::from(serde_json::to_vec(&Value::Array(wire)).unwrap_or_default());
 
@@ -340,7 +371,7 @@ impl AppBuilder {
             packages: &self.packages,
             libraries: &libraries,
             validation_layout: validation_for_page.as_ref(),
-            inline_scripts: &self.inline_scripts,
+            inline_scripts: &inline_scripts,
         });
         let signer = Signer::new(self.config.secret_key.as_deref());
         let reload = ReloadState::new(assets);

@@ -50,9 +50,10 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 /// The names most apps use.
 pub mod prelude {
     pub use crate::{
-        ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError, Component,
-        ComponentId, InitialCall, Input, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
-        SetProps, State, Triggered, Value, callback, dash_table, dcc, html, json,
+        ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
+        ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, NoUpdate,
+        Node, Patch, PreventUpdate, SetProps, State, Triggered, Value, callback, dash_table, dcc,
+        html, json,
     };
 }
 

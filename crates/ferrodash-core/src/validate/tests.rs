@@ -1,5 +1,5 @@
 use super::*;
-use crate::id::MATCH;
+use crate::id::{IdValue, MATCH};
 use crate::library::ComponentMeta;
 use crate::spec::{Dependency, Output, PropRef};
 
@@ -157,4 +157,144 @@ fn unknown_props_of_known_components() {
         errors[0].to_string(),
         "callback `typo`: Output `b.valeu`: component `b` is a lib.Input, which has no prop `valeu`"
     );
+}
+
+mod wildcard_rules {
+    use super::*;
+    use crate::id::{ALL, ALLSMALLER};
+
+    fn pattern(kind: &str, index: IdValue) -> ComponentId {
+        ComponentId::dict([("kind", kind.into()), ("index", index)])
+    }
+
+    fn callback(name: &str, outputs: Vec<ComponentId>, inputs: Vec<ComponentId>) -> CallbackSpec {
+        CallbackSpec {
+            name: name.to_owned(),
+            outputs: outputs
+                .into_iter()
+                .map(|id| Output {
+                    target: PropRef::new(id, "children"),
+                    allow_duplicate: false,
+                })
+                .collect(),
+            inputs: inputs
+                .into_iter()
+                .map(|id| Dependency {
+                    target: PropRef::new(id, "value"),
+                    allow_optional: false,
+                })
+                .collect(),
+            ..CallbackSpec::default()
+        }
+    }
+
+    fn check(callbacks: &[CallbackSpec]) -> Vec<String> {
+        validate(&ValidationInput {
+            callbacks,
+            layouts: &[],
+            libraries: &[],
+            suppress_callback_exceptions: false,
+        })
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+    }
+
+    #[test]
+    fn valid_patterns_pass() {
+        let cbs = [
+            callback(
+                "per_card",
+                vec![pattern("out", MATCH)],
+                vec![pattern("in", MATCH), pattern("in", ALLSMALLER)],
+            ),
+            callback(
+                "total",
+                vec![ComponentId::from("sum")],
+                vec![pattern("in", ALL)],
+            ),
+            callback(
+                "all_out",
+                vec![pattern("badge", ALL)],
+                vec![ComponentId::from("reset")],
+            ),
+        ];
+        assert_eq!(check(&cbs), Vec::<String>::new());
+    }
+
+    #[test]
+    fn misuse_is_reported() {
+        let cbs = [
+            callback(
+                "smaller_out",
+                vec![pattern("a", ALLSMALLER)],
+                vec![ComponentId::from("x")],
+            ),
+            callback(
+                "uneven",
+                vec![pattern("b", MATCH), pattern("c", ALL)],
+                vec![pattern("d", MATCH)],
+            ),
+            callback(
+                "lonely_smaller",
+                vec![ComponentId::from("y")],
+                vec![pattern("e", ALLSMALLER)],
+            ),
+            callback(
+                "foreign_match",
+                vec![pattern("f", MATCH)],
+                vec![ComponentId::dict([("kind", "g".into()), ("other", MATCH)])],
+            ),
+        ];
+        let errors = check(&cbs);
+        let has = |needle: &str| errors.iter().any(|e| e.contains(needle));
+        assert!(
+            has(
+                "callback `smaller_out`: Output `{\"index\":[\"ALLSMALLER\"],\"kind\":\"a\"}`: ALLSMALLER is only allowed in an Input or State"
+            ),
+            "{errors:#?}"
+        );
+        assert!(
+            has(
+                "callback `uneven`: Output `{\"index\":[\"ALL\"],\"kind\":\"c\"}`: every Output of a callback must have MATCH on the same keys"
+            ),
+            "{errors:#?}"
+        );
+        assert!(
+            has(
+                "callback `lonely_smaller`: Input `{\"index\":[\"ALLSMALLER\"],\"kind\":\"e\"}`: ALLSMALLER on `index` needs MATCH on `index` in the Outputs"
+            ),
+            "{errors:#?}"
+        );
+        assert!(
+            has(
+                "callback `foreign_match`: Input `{\"kind\":\"g\",\"other\":[\"MATCH\"]}`: MATCH on `other` must also be in the Outputs"
+            ),
+            "{errors:#?}"
+        );
+    }
+
+    #[test]
+    fn overlapping_outputs_are_reported() {
+        let cbs = [
+            callback(
+                "by_card",
+                vec![pattern("out", MATCH)],
+                vec![pattern("in", MATCH)],
+            ),
+            callback(
+                "all_cards",
+                vec![pattern("out", ALL)],
+                vec![ComponentId::from("reset")],
+            ),
+            callback(
+                "other_kind",
+                vec![pattern("elsewhere", ALL)],
+                vec![ComponentId::from("reset")],
+            ),
+        ];
+        let errors = check(&cbs);
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(errors[0].contains("`by_card: {\"index\":[\"MATCH\"],\"kind\":\"out\"}.children` and `all_cards: {\"index\":[\"ALL\"],\"kind\":\"out\"}.children` overlap"), "{errors:#?}");
+    }
 }

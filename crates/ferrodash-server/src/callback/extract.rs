@@ -167,6 +167,14 @@ impl Triggered {
         self.props.first().map(|p| &p.id)
     }
 
+    /// The id of the first input that fired, read into a typed value (a
+    /// struct with the dict id's keys); `None` when nothing fired or the id
+    /// has another shape.
+    #[must_use]
+    pub fn id_as<T: DeserializeOwned>(&self) -> Option<T> {
+        self.id().and_then(|id| id.to_typed().ok())
+    }
+
     /// Whether the component with this (string) id fired.
     #[must_use]
     pub fn is(&self, id: &str) -> bool {

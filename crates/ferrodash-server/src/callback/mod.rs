@@ -13,6 +13,7 @@
 //!     .state("count", "data");
 //! ```
 
+mod clientside;
 mod extract;
 mod handler;
 mod request;
@@ -20,6 +21,7 @@ mod request;
 use ferrodash_core::{Arity, CallbackSpec, ComponentId, Dependency, InitialCall, Output, PropRef};
 use serde_json::Value;
 
+pub use clientside::ClientsideCallback;
 pub use extract::{
     AppState, ArgRole, CallbackContext, FromCallbackRequest, Input, SetProps, State, Triggered,
     TriggeredProp,
