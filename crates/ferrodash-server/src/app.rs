@@ -8,10 +8,12 @@ use bytes::Bytes;
 use ferrodash_core::{
     BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
 };
+use ferrodash_core::{NoUpdate, PropRef};
 use serde_json::Value;
 
 use crate::assets::AssetsIndex;
-use crate::callback::{ArgRole, Callback, ClientsideCallback, ErasedHandler, panic_message};
+use crate::background::{BackgroundOptions, InProcessQueue, JobQueue};
+use crate::callback::{ArgRole, Callback, ClientsideCallback, ErasedHandler, Input, panic_message};
 use crate::config::{AppConfig, DevTools};
 use crate::index::{IndexInputs, IndexPage, missing_placeholders};
 use crate::package::ComponentPackage;
@@ -34,6 +36,8 @@ pub(crate) enum LayoutSource {
 pub(crate) struct Registered {
     pub(crate) spec: Arc<CallbackSpec>,
     pub(crate) handler: ErasedHandler,
+    /// Set for background callbacks.
+    pub(crate) background: Option<BackgroundOptions>,
 }
 
 /// Everything a built app serves from.
@@ -47,6 +51,7 @@ pub(crate) struct AppInner {
     pub(crate) signer: Signer,
     pub(crate) state: Arc<StateMap>,
     pub(crate) reload: ReloadState,
+    pub(crate) queue: Arc<dyn JobQueue>,
 }
 
 /// A built, validated app. Cheap to clone; serve it with [`App::serve`] or
@@ -112,6 +117,7 @@ pub struct AppBuilder {
     packages: Vec<ComponentPackage>,
     libraries: Vec<&'static ComponentLibrary>,
     inline_scripts: Vec<String>,
+    queue: Option<Arc<dyn JobQueue>>,
 }
 
 enum LayoutInput {
@@ -184,6 +190,12 @@ impl AppBuilder {
     /// Adds a callback.
     pub fn callback(mut self, callback: Callback) -> Self {
         self.callbacks.push(callback);
+        self
+    }
+
+    /// Where background callbacks run (default: an [`InProcessQueue`]).
+    pub fn job_queue(mut self, queue: impl JobQueue) -> Self {
+        self.queue = Some(Arc::new(queue));
         self
     }
 
@@ -289,8 +301,15 @@ impl AppBuilder {
             }
         };
 
-        for callback in &self.callbacks {
+        let mut callbacks_in = self.callbacks;
+        add_cancel_callbacks(&mut callbacks_in);
+        for callback in &mut callbacks_in {
             check_signature(callback, &mut errors);
+            if let Some(options) = &callback.background {
+                check_background(&callback.spec, options, &mut errors);
+                callback.spec.background_interval_ms =
+                    Some(u64::try_from(options.interval.as_millis()).unwrap_or(u64::MAX));
+            }
         }
         for callback in &self.clientside {
             if let Some(problem) = callback.problem() {
@@ -305,8 +324,7 @@ impl AppBuilder {
         libraries.extend(self.libraries.iter().copied());
         libraries.extend(self.packages.iter().filter_map(|p| p.library));
 
-        let specs: Vec<CallbackSpec> = self
-            .callbacks
+        let specs: Vec<CallbackSpec> = callbacks_in
             .iter()
             .map(|c| c.spec.clone())
             .chain(self.clientside.iter().map(|c| c.spec.clone()))
@@ -327,8 +345,8 @@ impl AppBuilder {
 
         let mut callbacks = HashMap::new();
         let mut wire = Vec::new();
-        let server_count = self.callbacks.len();
-        for (index, callback) in self.callbacks.into_iter().enumerate() {
+        let server_count = callbacks_in.len();
+        for (index, callback) in callbacks_in.into_iter().enumerate() {
             let key = callback.spec.output_key(index);
             wire.push(callback.spec.to_wire(&key));
             callbacks.insert(
@@ -336,6 +354,7 @@ impl AppBuilder {
                 Registered {
                     spec: Arc::new(callback.spec),
                     handler: callback.handler,
+                    background: callback.background,
                 },
             );
         }
@@ -386,8 +405,69 @@ impl AppBuilder {
                 signer,
                 state: Arc::new(self.state),
                 reload,
+                queue: self
+                    .queue
+                    .unwrap_or_else(|| Arc::new(InProcessQueue::default())),
             }),
         })
+    }
+}
+
+/// Adds, for every input that cancels a background callback, the callback
+/// Dash's renderer expects: it fires on that input and writes nothing; the
+/// request itself carries the jobs to cancel.
+fn add_cancel_callbacks(callbacks: &mut Vec<Callback>) {
+    async fn cancel_jobs(Input(_fired): Input<Value>) -> NoUpdate {
+        NoUpdate
+    }
+    let mut seen: Vec<PropRef> = Vec::new();
+    for callback in callbacks.iter() {
+        for input in callback.background.iter().flat_map(|b| &b.cancel) {
+            if !seen.contains(input) {
+                seen.push(input.clone());
+            }
+        }
+    }
+    for input in seen {
+        callbacks.push(
+            Callback::new(cancel_jobs)
+                .name(format!("cancel on {}", input.key()))
+                .output(input.id.clone(), "id")
+                .input(input.id, input.property)
+                .prevent_initial_call()
+                .hidden(),
+        );
+    }
+}
+
+/// Checks a background callback's options.
+fn check_background(
+    spec: &CallbackSpec,
+    options: &BackgroundOptions,
+    errors: &mut Vec<BuildError>,
+) {
+    for (what, list) in [("progress", &options.progress), ("cancel", &options.cancel)] {
+        for prop in list.iter().filter(|p| p.id.has_wildcard()) {
+            errors.push(BuildError::WildcardMisuse {
+                callback: spec.name.clone(),
+                role: if what == "progress" {
+                    Role::Output
+                } else {
+                    Role::Input
+                },
+                id: prop.id.stringify(),
+                problem: format!("a background callback's {what} props may not use wildcards"),
+            });
+        }
+    }
+    if options.interval.is_zero() {
+        errors.push(BuildError::InvalidSetting {
+            setting: "background interval",
+            problem: format!(
+                "callback `{}`: the poll interval must be above zero",
+                spec.name
+            ),
+        });
     }
 }
 

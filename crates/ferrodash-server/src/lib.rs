@@ -21,6 +21,7 @@
 
 mod app;
 mod assets;
+mod background;
 mod callback;
 mod config;
 mod index;
@@ -33,6 +34,9 @@ mod signing;
 mod state;
 
 pub use app::{App, AppBuilder};
+pub use background::{
+    BackgroundOptions, HandleProblem, InProcessQueue, Job, JobPoll, JobQueue, Progress,
+};
 pub use callback::*;
 pub use config::{AppConfig, DevTools};
 pub use index::DEFAULT_INDEX_TEMPLATE;

@@ -45,6 +45,17 @@ pub enum ProtocolError {
         /// What is wrong.
         problem: String,
     },
+    /// A background job handle that is forged, from another page load, or expired.
+    #[error("callback `{callback}`: {}", match problem {
+        crate::background::HandleProblem::Invalid => "the job handle is not valid for this page",
+        crate::background::HandleProblem::Expired => "the job handle has expired",
+    })]
+    JobHandle {
+        /// The callback's name.
+        callback: String,
+        /// What is wrong with the handle.
+        problem: crate::background::HandleProblem,
+    },
     /// No file at this path.
     #[error("not found")]
     NotFound,
@@ -66,6 +77,10 @@ impl ProtocolError {
             Self::UnknownCallback(_) | Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvalidArgument { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::JobHandle { problem, .. } => match problem {
+                crate::background::HandleProblem::Invalid => StatusCode::FORBIDDEN,
+                crate::background::HandleProblem::Expired => StatusCode::GONE,
+            },
         }
     }
 
@@ -82,6 +97,10 @@ impl ProtocolError {
             Self::InvalidArgument { .. } => "invalid_argument",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::JobHandle { problem, .. } => match problem {
+                crate::background::HandleProblem::Invalid => "invalid_job_handle",
+                crate::background::HandleProblem::Expired => "expired_job_handle",
+            },
         }
     }
 }

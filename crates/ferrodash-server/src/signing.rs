@@ -47,10 +47,6 @@ impl Signer {
     }
 
     /// The value of a token signed for `scope`, if the signature holds.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "background-callback job handles verify with it")
-    )]
     pub(crate) fn verify<'a>(&self, scope: &str, token: &'a str) -> Option<&'a str> {
         let (value, mac) = token.rsplit_once('~')?;
         let expected = self.mac(scope, value);

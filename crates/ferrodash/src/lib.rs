@@ -52,8 +52,8 @@ pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
         ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, NoUpdate,
-        Node, Patch, PreventUpdate, SetProps, State, Triggered, Value, callback, dash_table, dcc,
-        html, json,
+        Node, Patch, PreventUpdate, Progress, SetProps, State, Triggered, Value, callback,
+        dash_table, dcc, html, json,
     };
 }
 

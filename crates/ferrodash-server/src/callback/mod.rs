@@ -18,7 +18,11 @@ mod extract;
 mod handler;
 mod request;
 
+use std::time::Duration;
+
 use ferrodash_core::{Arity, CallbackSpec, ComponentId, Dependency, InitialCall, Output, PropRef};
+
+use crate::background::BackgroundOptions;
 use serde_json::Value;
 
 pub use clientside::ClientsideCallback;
@@ -29,7 +33,8 @@ pub use extract::{
 pub use handler::{AsyncHandler, SyncHandler};
 pub use request::CallbackRequest;
 
-pub(crate) use handler::{ErasedHandler, panic_message};
+pub(crate) use handler::{BoxFuture, ErasedHandler, panic_message};
+pub use request::PropsUpdate;
 pub(crate) use request::SideUpdates;
 
 /// A callback: its declaration (outputs, inputs, state, options) and the
@@ -40,6 +45,7 @@ pub struct Callback {
     pub(crate) roles: Vec<ArgRole>,
     pub(crate) arity: Arity,
     pub(crate) handler: ErasedHandler,
+    pub(crate) background: Option<BackgroundOptions>,
 }
 
 impl std::fmt::Debug for Callback {
@@ -87,6 +93,7 @@ impl Callback {
             roles,
             arity,
             handler,
+            background: None,
         }
     }
 
@@ -176,6 +183,60 @@ impl Callback {
         self.spec
             .running
             .push((PropRef::new(id, property), during, after));
+        self
+    }
+
+    /// Runs the callback as a background job: the request answers at once,
+    /// the page polls for progress and the result, and other requests are
+    /// never held up however long the job takes.
+    pub fn background(mut self) -> Self {
+        self.background
+            .get_or_insert_with(BackgroundOptions::default);
+        self
+    }
+
+    /// Runs in the background with these options.
+    pub fn background_with(mut self, options: BackgroundOptions) -> Self {
+        self.background = Some(options);
+        self
+    }
+
+    fn background_options(&mut self) -> &mut BackgroundOptions {
+        self.background
+            .get_or_insert_with(BackgroundOptions::default)
+    }
+
+    /// A prop that shows the background job's progress (set with
+    /// [`Progress`](crate::Progress)), and its value when the job ends.
+    pub fn progress(
+        mut self,
+        id: impl Into<ComponentId>,
+        property: impl Into<String>,
+        when_done: Value,
+    ) -> Self {
+        let options = self.background_options();
+        options.progress.push(PropRef::new(id, property));
+        options.progress_default.push(when_done);
+        self
+    }
+
+    /// An input whose change cancels the running background job.
+    pub fn cancel(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
+        self.background_options()
+            .cancel
+            .push(PropRef::new(id, property));
+        self
+    }
+
+    /// How often the page polls a background job.
+    pub fn interval(mut self, interval: Duration) -> Self {
+        self.background_options().interval = interval;
+        self
+    }
+
+    /// How long a background job may run before it is stopped.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.background_options().timeout = timeout;
         self
     }
 

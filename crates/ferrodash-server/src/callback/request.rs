@@ -7,10 +7,11 @@ use ferrodash_core::{CallbackSpec, ComponentId};
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
+use crate::background::JobShared;
 use crate::state::StateMap;
 
 /// Props of one component set with `set_props`: the stringified id and the props.
-pub(crate) type PropsUpdate = (String, Map<String, Value>);
+pub type PropsUpdate = (String, Map<String, Value>);
 
 /// Side updates (`set_props`) collected while a callback runs.
 #[derive(Debug, Clone, Default)]
@@ -45,6 +46,8 @@ pub struct CallbackRequest {
     pub(crate) side_updates: SideUpdates,
     pub(crate) headers: HeaderMap,
     pub(crate) app_state: Arc<StateMap>,
+    /// Set when the callback runs as a background job.
+    pub(crate) job: Option<Arc<JobShared>>,
     pub(crate) next_input: usize,
     pub(crate) next_state: usize,
 }

@@ -2,21 +2,25 @@
 //! against the callback's declaration, run the callback, encode the answer
 //! (dash-protocol §6).
 
-use std::time::Instant;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
+use axum::extract::Query;
 use axum::extract::State as AxumState;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::response::{IntoResponse, Response};
 use ferrodash_core::wire::{
     DepValue, Outputs, Resolved, ResolvedProp, UpdateRequest, UpdateResponse,
 };
 use ferrodash_core::{CallbackError, CallbackOutputs, CallbackSpec, Dependency, is_no_update};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
-use serde_json::Value;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::app::{App, Registered};
-use crate::callback::{CallbackRequest, SideUpdates};
+use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
+use crate::callback::{CallbackRequest, PropsUpdate, SideUpdates};
 use crate::rejection::{ProtocolError, server_error};
 
 /// Whether the request declares a JSON body.
@@ -46,11 +50,18 @@ fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
 
 pub(crate) async fn update_component(
     AxumState(app): AxumState<App>,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    let mut response = match dispatch(&app, headers, body).await {
+    let query = match query {
+        Ok(Query(pairs)) => pairs,
+        Err(rejection) => {
+            return ProtocolError::UnreadableBody(rejection.body_text()).into_response();
+        }
+    };
+    let mut response = match dispatch(&app, &query, headers, body).await {
         Ok(response) => response,
         Err(refusal) => refusal.into_response(),
     };
@@ -63,8 +74,17 @@ pub(crate) async fn update_component(
     response
 }
 
+/// The values of a query parameter.
+fn params<'a>(query: &'a [(String, String)], name: &'a str) -> impl Iterator<Item = &'a str> {
+    query
+        .iter()
+        .filter(move |(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
 async fn dispatch(
     app: &App,
+    query: &[(String, String)],
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ProtocolError> {
@@ -89,7 +109,55 @@ async fn dispatch(
     check_dependencies(spec, "inputs", &spec.inputs, &request.inputs)?;
     check_dependencies(spec, "state", &spec.state, &request.state)?;
 
+    // The page's verified `end_id` binds background handles to it.
+    let end_id = params(query, "endId")
+        .next()
+        .and_then(|token| app.inner.signer.verify("end", token))
+        .unwrap_or_default()
+        .to_owned();
+    let handles = Handles {
+        signer: &app.inner.signer,
+        end_id,
+    };
+    // Any callback request may carry jobs to cancel (dash-protocol §8.3).
+    for handle in params(query, "cancelJob") {
+        if let Ok(job) = handles.verify_job(handle) {
+            app.inner.queue.cancel(&job.job_id);
+        }
+    }
+
     let side_updates = SideUpdates::default();
+    let job = registered
+        .background
+        .as_ref()
+        .map(|_| Arc::new(JobShared::default()));
+    let debug = app.inner.config.dev_tools.ui;
+    if let Some(options) = &registered.background {
+        if let Some(handle) = params(query, "job").next() {
+            let refused = |problem| ProtocolError::JobHandle {
+                callback: spec.name.clone(),
+                problem,
+            };
+            let job = handles.verify_job(handle).map_err(refused)?;
+            if let Some(cache_key) = params(query, "cacheKey").next() {
+                handles.verify_cache_key(cache_key).map_err(refused)?;
+            }
+            return Ok(poll_job(
+                app,
+                registered,
+                &outputs,
+                &job.job_id,
+                options,
+                debug,
+            ));
+        }
+        for handle in params(query, "oldJob") {
+            if let Ok(old) = handles.verify_job(handle) {
+                app.inner.queue.cancel(&old.job_id);
+            }
+        }
+    }
+
     let call = CallbackRequest {
         spec: spec.clone(),
         inputs: request.inputs.into_iter().map(Some).collect(),
@@ -98,13 +166,30 @@ async fn dispatch(
         side_updates: side_updates.clone(),
         headers,
         app_state: app.inner.state.clone(),
+        job: job.clone(),
         next_input: 0,
         next_state: 0,
     };
-    let debug = app.inner.config.dev_tools.ui;
+    if let (Some(options), Some(shared)) = (&registered.background, job) {
+        return Ok(start_job(
+            app,
+            registered,
+            call,
+            options,
+            shared,
+            side_updates,
+            &handles,
+        ));
+    }
     let result = (registered.handler)(call).await;
     match result {
-        Ok(values) => Ok(encode(registered, &outputs, values, &side_updates, debug)),
+        Ok(values) => Ok(encode(
+            registered,
+            &outputs,
+            values,
+            side_updates.take(),
+            debug,
+        )),
         Err(CallbackError::PreventUpdate) => Ok(StatusCode::NO_CONTENT.into_response()),
         Err(CallbackError::InvalidArgument { argument, problem }) => {
             Err(ProtocolError::InvalidArgument {
@@ -314,7 +399,7 @@ fn encode(
     registered: &Registered,
     outputs: &[Resolved<ResolvedProp>],
     values: CallbackOutputs,
-    side_updates: &SideUpdates,
+    side_updates: Vec<PropsUpdate>,
     debug: bool,
 ) -> Response {
     let mut response = UpdateResponse::new();
@@ -338,16 +423,135 @@ fn encode(
             debug,
         );
     }
-    for (id, props) in side_updates.take() {
+    for (id, props) in side_updates {
         response.set_props(id, props);
     }
-    if registered.spec.outputs.is_empty() && response.is_empty() {
+    if (registered.spec.outputs.is_empty() || registered.background.is_some())
+        && response.is_empty()
+    {
         return StatusCode::NO_CONTENT.into_response();
     }
-    let mut http = (StatusCode::OK, response.to_bytes()).into_response();
+    json_ok(response.to_bytes())
+}
+
+fn json_ok(body: Vec<u8>) -> Response {
+    let mut http = (StatusCode::OK, body).into_response();
     http.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
     http
+}
+
+/// The first request of a background callback: starts the job and answers
+/// with its handles (no `response` key, so the page starts polling).
+fn start_job(
+    app: &App,
+    registered: &Registered,
+    call: CallbackRequest,
+    options: &BackgroundOptions,
+    shared: Arc<JobShared>,
+    side_updates: SideUpdates,
+    handles: &Handles<'_>,
+) -> Response {
+    let job_id = uuid::Uuid::new_v4().simple().to_string();
+    // Identical inputs on the same callback give the same cache key.
+    let mut digest = Sha256::new();
+    digest.update(call.spec.name.as_bytes());
+    for value in call.inputs.iter().chain(&call.state) {
+        digest.update(format!("{value:?}").as_bytes());
+    }
+    let cache_key = hex::encode(digest.finalize());
+    let work = (registered.handler)(call);
+    app.inner.queue.start(Job {
+        id: job_id.clone(),
+        callback: registered.spec.name.clone(),
+        poll_interval: options.interval,
+        timeout: options.timeout,
+        work,
+        shared,
+        side_updates,
+    });
+    // The handle outlives the job's timeout by a margin for the last polls.
+    let lifetime = options
+        .timeout
+        .saturating_add((options.interval * 20).max(Duration::from_secs(5)))
+        .as_secs()
+        .saturating_add(1);
+    let mut body = Map::new();
+    body.insert(
+        "cacheKey".into(),
+        Value::String(handles.cache_key(&cache_key)),
+    );
+    body.insert("job".into(), Value::String(handles.job(&job_id, lifetime)));
+    if !options.cancel.is_empty() {
+        let cancel: Vec<Value> = options
+            .cancel
+            .iter()
+            .map(|p| json!({"id": p.id, "property": p.property}))
+            .collect();
+        body.insert("cancel".into(), Value::Array(cancel));
+    }
+    if !options.progress_default.is_empty() {
+        let defaults: Map<String, Value> = options
+            .progress
+            .iter()
+            .zip(&options.progress_default)
+            .map(|(p, v)| (p.key(), v.clone()))
+            .collect();
+        body.insert("progressDefault".into(), Value::Object(defaults));
+    }
+    json_ok(serde_json::to_vec(&Value::Object(body)).unwrap_or_default())
+}
+
+/// One poll of a background job: progress and side updates while it runs,
+/// then its result as a normal answer.
+fn poll_job(
+    app: &App,
+    registered: &Registered,
+    outputs: &[Resolved<ResolvedProp>],
+    job_id: &str,
+    options: &BackgroundOptions,
+    debug: bool,
+) -> Response {
+    match app.inner.queue.poll(job_id) {
+        JobPoll::Running {
+            progress,
+            side_updates,
+        } => {
+            let mut body = UpdateResponse::new();
+            for (id, props) in side_updates {
+                body.set_props(id, props);
+            }
+            let mut json = body.to_json();
+            if let Value::Object(map) = &mut json {
+                // A running job's answer has no `response`: the page keeps polling.
+                map.remove("response");
+                if let Some(values) = progress {
+                    let progress: Map<String, Value> = options
+                        .progress
+                        .iter()
+                        .zip(values)
+                        .map(|(p, v)| (p.key(), v))
+                        .collect();
+                    map.insert("progress".into(), Value::Object(progress));
+                }
+            }
+            json_ok(serde_json::to_vec(&json).unwrap_or_default())
+        }
+        JobPoll::Finished {
+            result,
+            side_updates,
+        } => match result {
+            Ok(values) => encode(registered, outputs, values, side_updates, debug),
+            Err(CallbackError::PreventUpdate) => StatusCode::NO_CONTENT.into_response(),
+            Err(error) => server_error(
+                &format!("background callback `{}` failed", registered.spec.name),
+                &error.to_string(),
+                debug,
+            ),
+        },
+        // Delivered, cancelled, or cleaned up: nothing more to send.
+        _ => StatusCode::NO_CONTENT.into_response(),
+    }
 }

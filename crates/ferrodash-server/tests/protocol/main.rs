@@ -1,6 +1,7 @@
 //! Protocol conformance: every route and answer form of the Dash wire
 //! protocol, driven in process through the app's router.
 
+mod background;
 mod build;
 mod callbacks;
 mod malformed;
