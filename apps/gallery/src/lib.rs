@@ -61,6 +61,12 @@ pub const EXAMPLES: &[Example] = &[
         blurb: "Callbacks that run in the browser: inline JavaScript and a function from the assets folder.",
         build: example_clientside::app,
     },
+    Example {
+        path: "/background/",
+        title: "Background job",
+        blurb: "A long job with a progress bar, a disabled button while it runs, live log lines and cancel.",
+        build: example_background::app,
+    },
 ];
 
 fn home() -> BuildResult<App> {

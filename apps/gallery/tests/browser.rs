@@ -394,3 +394,106 @@ async fn clientside_callbacks_never_reach_the_server() -> TestResult {
     assert_no_console_errors(&page).await;
     Ok(())
 }
+
+/// Samples the background example's page every 25 ms.
+const SAMPLE_JOB: &str = r"
+    window.__samples = [];
+    setInterval(() => window.__samples.push({
+        bar: Number(document.querySelector('#bar').value),
+        running: document.querySelector('#run').disabled,
+        log: document.querySelector('#log').innerText,
+    }), 25);
+";
+
+#[derive(Debug, serde::Deserialize)]
+struct Sample {
+    bar: f64,
+    running: bool,
+    log: String,
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn background_job_shows_progress_and_cancel_stops_it() -> TestResult {
+    use std::sync::atomic::Ordering;
+
+    let done = example_background::StepsDone::default();
+    let app = example_background::builder("/")
+        .with_state(done.clone())
+        .build()?;
+    let server = spawn_router(app.router()).await?;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/", "#run").await?;
+    page.run(SAMPLE_JOB).await?;
+    page.click("#run").await?;
+    let page = page.with_timeout(std::time::Duration::from_secs(30));
+    page.wait_for_text("#result", "Run 1 finished 20 steps")
+        .await?;
+    let samples: Vec<Sample> = page.eval("window.__samples").await?;
+    let bars: Vec<f64> = samples.iter().map(|s| s.bar).collect();
+    let max = bars.iter().copied().fold(0.0, f64::max);
+    assert!(
+        (max - 100.0).abs() < f64::EPSILON,
+        "the bar reached 100: {bars:?}"
+    );
+    let rising: Vec<f64> = bars.iter().copied().filter(|b| *b > 0.0).collect();
+    assert!(
+        rising.windows(2).all(|w| w[0] <= w[1]),
+        "the bar only rose: {rising:?}"
+    );
+    assert!(
+        rising.first().is_some_and(|b| *b <= 20.0),
+        "it started low: {rising:?}"
+    );
+    assert!(
+        samples.iter().any(|s| s.running),
+        "the button was disabled while the job ran"
+    );
+    let logs: std::collections::BTreeSet<&str> = samples.iter().map(|s| s.log.as_str()).collect();
+    assert!(
+        logs.len() >= 4,
+        "set_props arrived while the job ran: {logs:?}"
+    );
+    // When the job ends: the button is back, the bar back to its default.
+    page.wait_until("!document.querySelector('#run').disabled")
+        .await?;
+    page.wait_until("Number(document.querySelector('#bar').value) === 0")
+        .await?;
+    assert_eq!(done.0.load(Ordering::SeqCst), example_background::STEPS);
+
+    // Cancel: the work on the server stops.
+    page.click("#run").await?;
+    page.wait_until("Number(document.querySelector('#bar').value) >= 20")
+        .await?;
+    page.click("#cancel").await?;
+    page.wait_until("!document.querySelector('#run').disabled")
+        .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after_cancel = done.0.load(Ordering::SeqCst);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(
+        done.0.load(Ordering::SeqCst),
+        after_cancel,
+        "the job went on working after cancel"
+    );
+    assert!(
+        after_cancel < 2 * example_background::STEPS,
+        "{after_cancel}"
+    );
+    assert_eq!(
+        page.text("#result").await?,
+        "Run 1 finished 20 steps",
+        "a cancelled job sends no result"
+    );
+
+    // A failing job shows an error in the page; the server goes on serving.
+    page.click("#fail").await?;
+    page.wait_until("document.querySelector('#failure').innerText.startsWith('The job failed: the data source went away (reference ')")
+        .await?;
+    page.click("#run").await?;
+    page.wait_for_text("#result", "Run 3 finished 20 steps")
+        .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-background.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}

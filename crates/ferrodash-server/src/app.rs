@@ -13,7 +13,9 @@ use serde_json::Value;
 
 use crate::assets::AssetsIndex;
 use crate::background::{BackgroundOptions, InProcessQueue, JobQueue};
-use crate::callback::{ArgRole, Callback, ClientsideCallback, ErasedHandler, Input, panic_message};
+use crate::callback::{
+    ArgRole, Callback, ClientsideCallback, ErasedHandler, Input, OnError, panic_message,
+};
 use crate::config::{AppConfig, DevTools};
 use crate::index::{IndexInputs, IndexPage, missing_placeholders};
 use crate::package::ComponentPackage;
@@ -38,6 +40,8 @@ pub(crate) struct Registered {
     pub(crate) handler: ErasedHandler,
     /// Set for background callbacks.
     pub(crate) background: Option<BackgroundOptions>,
+    /// Answers failures with output values.
+    pub(crate) on_error: Option<OnError>,
 }
 
 /// Everything a built app serves from.
@@ -355,6 +359,7 @@ impl AppBuilder {
                     spec: Arc::new(callback.spec),
                     handler: callback.handler,
                     background: callback.background,
+                    on_error: callback.on_error.map(|(handler, _)| handler),
                 },
             );
         }
@@ -549,5 +554,14 @@ fn check_signature(callback: &Callback, errors: &mut Vec<BuildError>) {
             declared: spec.outputs.len(),
             returned,
         });
+    }
+    if let Some((_, arity)) = &callback.on_error {
+        if arity.count() != spec.outputs.len() {
+            errors.push(BuildError::OutputCount {
+                callback: format!("{} (its on_error handler)", spec.name),
+                declared: spec.outputs.len(),
+                returned: arity.count(),
+            });
+        }
     }
 }

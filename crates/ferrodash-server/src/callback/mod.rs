@@ -18,9 +18,12 @@ mod extract;
 mod handler;
 mod request;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use ferrodash_core::{Arity, CallbackSpec, ComponentId, Dependency, InitialCall, Output, PropRef};
+use ferrodash_core::{
+    Arity, CallbackSpec, ComponentId, Dependency, InitialCall, IntoCallbackOutput, Output, PropRef,
+};
 
 use crate::background::BackgroundOptions;
 use serde_json::Value;
@@ -46,7 +49,27 @@ pub struct Callback {
     pub(crate) arity: Arity,
     pub(crate) handler: ErasedHandler,
     pub(crate) background: Option<BackgroundOptions>,
+    pub(crate) on_error: Option<(OnError, Arity)>,
 }
+
+/// A callback's failure, as its `on_error` handler sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CallbackFailure {
+    /// What went wrong: the error's message, or the panic's.
+    pub message: String,
+    /// The id the server log has the failure under.
+    pub correlation_id: String,
+}
+
+/// An `on_error` handler, erased.
+pub(crate) type OnError = Arc<
+    dyn Fn(
+            &CallbackFailure,
+        ) -> Result<ferrodash_core::CallbackOutputs, ferrodash_core::CallbackError>
+        + Send
+        + Sync,
+>;
 
 impl std::fmt::Debug for Callback {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -94,6 +117,7 @@ impl Callback {
             arity,
             handler,
             background: None,
+            on_error: None,
         }
     }
 
@@ -183,6 +207,21 @@ impl Callback {
         self.spec
             .running
             .push((PropRef::new(id, property), during, after));
+        self
+    }
+
+    /// Answers a failure (an error or a panic of the function) with these
+    /// output values instead of a 500, like Dash's `on_error`: the page can
+    /// show what went wrong. The failure is logged under its correlation id.
+    pub fn on_error<F, R>(mut self, handler: F) -> Self
+    where
+        F: Fn(&CallbackFailure) -> R + Send + Sync + 'static,
+        R: IntoCallbackOutput,
+    {
+        self.on_error = Some((
+            Arc::new(move |failure| handler(failure).into_callback_output()),
+            R::ARITY,
+        ));
         self
     }
 

@@ -20,7 +20,7 @@ use sha2::{Digest, Sha256};
 
 use crate::app::{App, Registered};
 use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
-use crate::callback::{CallbackRequest, PropsUpdate, SideUpdates};
+use crate::callback::{CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates};
 use crate::rejection::{ProtocolError, server_error};
 
 /// Whether the request declares a JSON body.
@@ -198,11 +198,36 @@ async fn dispatch(
                 problem,
             })
         }
-        Err(error) => Ok(server_error(
-            &format!("callback `{}` failed", spec.name),
-            &error.to_string(),
+        Err(error) => Ok(failed(registered, &outputs, &error, debug)),
+    }
+}
+
+/// A failed callback's answer: its `on_error` handler's outputs when it has
+/// one, else a 500; logged with a correlation id either way.
+fn failed(
+    registered: &Registered,
+    outputs: &[Resolved<ResolvedProp>],
+    error: &CallbackError,
+    debug: bool,
+) -> Response {
+    let what = format!("callback `{}` failed", registered.spec.name);
+    let Some(on_error) = &registered.on_error else {
+        return server_error(&what, &error.to_string(), debug);
+    };
+    let correlation_id = uuid::Uuid::new_v4().simple().to_string();
+    tracing::error!(correlation_id = %correlation_id, error = %error, "{what}; answered by its on_error handler");
+    let failure = CallbackFailure {
+        message: error.to_string(),
+        correlation_id,
+    };
+    match on_error(&failure) {
+        Ok(values) => encode(registered, outputs, values, Vec::new(), debug),
+        Err(CallbackError::PreventUpdate) => StatusCode::NO_CONTENT.into_response(),
+        Err(second) => server_error(
+            &format!("{what}, and so did its on_error handler"),
+            &second.to_string(),
             debug,
-        )),
+        ),
     }
 }
 
@@ -545,11 +570,7 @@ fn poll_job(
         } => match result {
             Ok(values) => encode(registered, outputs, values, side_updates, debug),
             Err(CallbackError::PreventUpdate) => StatusCode::NO_CONTENT.into_response(),
-            Err(error) => server_error(
-                &format!("background callback `{}` failed", registered.spec.name),
-                &error.to_string(),
-                debug,
-            ),
+            Err(error) => failed(registered, outputs, &error, debug),
         },
         // Delivered, cancelled, or cleaned up: nothing more to send.
         _ => StatusCode::NO_CONTENT.into_response(),

@@ -549,3 +549,53 @@ async fn a_slow_sync_callback_does_not_block_other_requests() {
         "the fast callback answered while the slow one still ran"
     );
 }
+
+#[tokio::test]
+async fn on_error_answers_failures_with_outputs() {
+    let app = base()
+        .callback(
+            Callback::new(failing)
+                .output("x", "children")
+                .input("a", "value")
+                .on_error(|failure: &ferrodash_server::CallbackFailure| {
+                    format!(
+                        "Something went wrong (reference {})",
+                        failure.correlation_id
+                    )
+                }),
+        )
+        .build()
+        .unwrap();
+    let answer = TestClient::new(&app)
+        .call(
+            &CallbackCall::new()
+                .output("x", "children")
+                .input("a", "value", json!(-1)),
+        )
+        .await;
+    assert_eq!(answer.status(), 200);
+    let text = answer.json()["response"]["x"]["children"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text.starts_with("Something went wrong (reference "),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ledger"),
+        "the handler decides what the page sees"
+    );
+
+    // Its return type must fit the outputs too.
+    let errors = base()
+        .callback(
+            Callback::new(failing)
+                .output("x", "children")
+                .input("a", "value")
+                .on_error(|_: &ferrodash_server::CallbackFailure| ("a", "b")),
+        )
+        .build()
+        .unwrap_err();
+    assert!(errors.to_string().contains("callback `failing (its on_error handler)` declares 1 output(s) but its return type gives 2"), "{errors}");
+}
