@@ -555,13 +555,13 @@ fn check_signature(callback: &Callback, errors: &mut Vec<BuildError>) {
             returned,
         });
     }
-    if let Some((_, arity)) = &callback.on_error {
-        if arity.count() != spec.outputs.len() {
-            errors.push(BuildError::OutputCount {
-                callback: format!("{} (its on_error handler)", spec.name),
-                declared: spec.outputs.len(),
-                returned: arity.count(),
-            });
-        }
+    if let Some((_, arity)) = &callback.on_error
+        && arity.count() != spec.outputs.len()
+    {
+        errors.push(BuildError::OutputCount {
+            callback: format!("{} (its on_error handler)", spec.name),
+            declared: spec.outputs.len(),
+            returned: arity.count(),
+        });
     }
 }
