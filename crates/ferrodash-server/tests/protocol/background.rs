@@ -25,6 +25,7 @@ async fn slow_sum(
     if n == 13 {
         return Err(CallbackError::msg("unlucky number"));
     }
+    assert!(n != 14, "a bug in the job");
     for step in 1..=n {
         steps.0.fetch_add(1, Ordering::SeqCst);
         progress.set(step * 100 / n);
@@ -194,20 +195,22 @@ async fn cancel_stops_the_work_itself() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_failing_job_gives_500_and_the_server_keeps_serving() {
+async fn failing_and_panicking_jobs_give_500_and_the_server_keeps_serving() {
     let steps = Steps::default();
     let client = TestClient::new(&app(&steps));
     let end = end_id(&client).await;
-    let started = start(&client, &end, 13).await;
-    let answer = loop {
-        let answer = poll(&client, &end, &started).await;
-        if answer.status() != 200 {
-            break answer;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
-    assert_eq!(answer.status(), 500);
-    assert!(answer.json()["correlation_id"].is_string());
+    for n in [13, 14] {
+        let started = start(&client, &end, n).await;
+        let answer = loop {
+            let answer = poll(&client, &end, &started).await;
+            if answer.status() != 200 {
+                break answer;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(answer.status(), 500, "job {n}");
+        assert!(answer.json()["correlation_id"].is_string());
+    }
     let next = start(&client, &end, 1).await;
     assert_eq!(
         poll_until_done(&client, &end, &next).await["response"]["out"]["children"],
