@@ -192,6 +192,9 @@ echo "== host: $CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuin
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS rounds per server, alternating"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "   load average before: $LOAD_BEFORE"
+if awk -v l="${LOAD_BEFORE%% *}" -v c="$CPUS" 'BEGIN { exit !(l > c / 2) }'; then
+    echo "   WARNING: the host is busy (1-minute load ${LOAD_BEFORE%% *} on $CPUS CPUs): expect noisy numbers" >&2
+fi
 
 SUMMARY="$WORK/summary.txt"
 : >"$SUMMARY"
@@ -266,8 +269,9 @@ done
 
 echo
 echo "== summary: medians of $ROUNDS rounds, wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s, loopback"
-echo "   note: this host has $CPUS CPUs, shared by wrk and the server under load,"
-echo "   so these are relative numbers for comparing the two servers, not capacity."
+echo "   note: wrk and the server under load run on the same $CPUS-CPU host (pinned: one CPU"
+echo "   each; unpinned: shared), so these are relative numbers for comparing the two"
+echo "   servers, not a capacity figure."
 echo "   load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the host adds noise)"
 echo "   CPU us/req: the server's user+system CPU time during the run divided by the requests it answered"
 cat "$SUMMARY"

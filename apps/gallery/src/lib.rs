@@ -67,6 +67,12 @@ pub const EXAMPLES: &[Example] = &[
         blurb: "A long job with a progress bar, a disabled button while it runs, live log lines and cancel.",
         build: example_background::app,
     },
+    Example {
+        path: "/signalling/",
+        title: "Signalling with a cache",
+        blurb: "A background job computes a report into the server's cache and sends only its key; a chained callback draws it, and repeats come from the cache.",
+        build: example_signalling::app,
+    },
 ];
 
 fn home() -> BuildResult<App> {

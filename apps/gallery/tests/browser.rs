@@ -497,3 +497,81 @@ async fn background_job_shows_progress_and_cancel_stops_it() -> TestResult {
     assert_no_console_errors(&page).await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn signalling_sends_only_a_key_and_serves_repeats_from_the_cache() -> TestResult {
+    use ferrodash::Value;
+    use std::time::{Duration, Instant};
+
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/signalling/", "#region").await?;
+    let page = page.with_timeout(Duration::from_secs(30));
+    page.run(RECORD_ANSWERS).await?;
+    let north = r#"#region input[value="North"]"#;
+    let started = Instant::now();
+    page.click(north).await?;
+    page.wait_until("document.querySelector('#total').innerText.startsWith('Total for North: ')")
+        .await?;
+    let computed_in = started.elapsed();
+    let north_total = page.text("#total").await?;
+    assert!(
+        page.text("#source")
+            .await?
+            .starts_with("North: computed in "),
+        "the first report is computed"
+    );
+    assert_eq!(page.count("#report-table tbody tr").await?, 5);
+    page.click(r#"#region input[value="South"]"#).await?;
+    page.wait_until("document.querySelector('#total').innerText.startsWith('Total for South: ')")
+        .await?;
+    // The same region again: the job finds the report in the cache.
+    let started = Instant::now();
+    page.click(north).await?;
+    page.wait_for_text("#source", "North (from cache)").await?;
+    page.wait_for_text("#total", &north_total).await?;
+    let cached_in = started.elapsed();
+    assert!(
+        cached_in < computed_in,
+        "from the cache in {cached_in:?}, computed in {computed_in:?}"
+    );
+    assert_eq!(page.count("#report-table tbody tr").await?, 5);
+
+    // The background job's answers carry a short token, never the report;
+    // the chained callback's answers carry the report.
+    let answers: Vec<Value> = page
+        .eval("window.__answers.filter((t) => t.length > 0).map((t) => JSON.parse(t))")
+        .await?;
+    let signals: Vec<&Value> = answers
+        .iter()
+        .filter(|a| a["response"].get("signal").is_some())
+        .collect();
+    assert_eq!(signals.len(), 3, "{answers:#?}");
+    let tokens: Vec<&str> = signals
+        .iter()
+        .map(|a| a["response"]["signal"]["data"].as_str().unwrap_or_default())
+        .collect();
+    for (answer, token) in signals.iter().zip(&tokens) {
+        assert!(
+            token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{answer}"
+        );
+        let text = answer.to_string();
+        assert!(!text.contains("Anvils") && text.len() < 400, "{text}");
+    }
+    assert_eq!(tokens[0], tokens[2], "North's key both times");
+    assert_ne!(tokens[0], tokens[1]);
+    let drawn = answers
+        .iter()
+        .filter(|a| {
+            a["response"]["report"]["children"]
+                .to_string()
+                .contains("Anvils")
+        })
+        .count();
+    assert_eq!(drawn, 3, "{answers:#?}");
+    page.screenshot(std::env::temp_dir().join("ferrodash-signalling.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}

@@ -29,7 +29,11 @@ async fn ten_steps(Input(n): Input<Option<u64>>, progress: Progress) -> String {
 
 fn app() -> Result<App, ferrodash::BuildErrors> {
     App::builder()
-        .layout(html::div((dcc::input("n"), html::progress(()).id("bar"), html::div(()).id("out"))))
+        .layout(html::div((
+            dcc::input("n"),
+            html::progress(()).id("bar"),
+            html::div(()).id("out"),
+        )))
         .callback(
             Callback::new(ten_steps)
                 .output("out", "children")
@@ -42,7 +46,11 @@ fn app() -> Result<App, ferrodash::BuildErrors> {
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
-async fn request(client: &HttpClient, uri: &str, body: Option<&Value>) -> Result<(u16, Vec<u8>), String> {
+async fn request(
+    client: &HttpClient,
+    uri: &str,
+    body: Option<&Value>,
+) -> Result<(u16, Vec<u8>), String> {
     let builder = hyper::Request::builder().uri(uri);
     let request = match body {
         Some(json) => builder
@@ -54,7 +62,12 @@ async fn request(client: &HttpClient, uri: &str, body: Option<&Value>) -> Result
     .map_err(|e| e.to_string())?;
     let response = client.request(request).await.map_err(|e| e.to_string())?;
     let status = response.status().as_u16();
-    let bytes = response.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .map_err(|e| e.to_string())?
+        .to_bytes();
     Ok((status, bytes.to_vec()))
 }
 
@@ -104,7 +117,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
     }
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
     let index = ((sorted.len() - 1) as f64 * p).round() as usize;
     sorted[index]
 }
@@ -112,7 +129,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn drive(base: String, jobs: u64) {
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let started = Instant::now();
-    let tasks: Vec<_> = (0..jobs).map(|n| tokio::spawn(page(client.clone(), base.clone(), n))).collect();
+    let tasks: Vec<_> = (0..jobs)
+        .map(|n| tokio::spawn(page(client.clone(), base.clone(), n)))
+        .collect();
     let mut latencies = Vec::new();
     let mut completed = 0;
     let mut failures = Vec::new();
@@ -133,7 +152,10 @@ async fn drive(base: String, jobs: u64) {
     println!("total time       {:.2} s", total.as_secs_f64());
     println!("polls            {}", latencies.len());
     for (name, p) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0)] {
-        println!("poll latency {name} {:.2} ms", percentile(&latencies, p).as_secs_f64() * 1000.0);
+        println!(
+            "poll latency {name} {:.2} ms",
+            percentile(&latencies, p).as_secs_f64() * 1000.0
+        );
     }
     for failure in failures.iter().take(5) {
         println!("failure: {failure}");
@@ -149,7 +171,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             app()?.serve(format!("127.0.0.1:{port}")).await?;
         }
         Some("drive") => {
-            let base = args.get(2).cloned().unwrap_or_else(|| "http://127.0.0.1:18650".to_owned());
+            let base = args
+                .get(2)
+                .cloned()
+                .unwrap_or_else(|| "http://127.0.0.1:18650".to_owned());
             let jobs = args.get(3).and_then(|j| j.parse().ok()).unwrap_or(200);
             drive(base.trim_end_matches('/').to_owned(), jobs).await;
         }

@@ -151,7 +151,7 @@ impl Arity {
 }
 
 /// The values a callback produced, one per declared output.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub enum CallbackOutputs {
     /// A no-output callback finished.
     None,

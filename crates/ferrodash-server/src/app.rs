@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use ferrodash_cache::{MemoCache, Scope};
 use ferrodash_core::{
     BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
 };
@@ -56,7 +57,12 @@ pub(crate) struct AppInner {
     pub(crate) state: Arc<StateMap>,
     pub(crate) reload: ReloadState,
     pub(crate) queue: Arc<dyn JobQueue>,
+    pub(crate) cache: MemoCache,
+    pub(crate) cache_scope: CacheScopeFn,
 }
+
+/// Picks the cache scope (the user or tenant) of a request.
+pub(crate) type CacheScopeFn = Arc<dyn Fn(&http::HeaderMap) -> Scope + Send + Sync>;
 
 /// A built, validated app. Cheap to clone; serve it with [`App::serve`] or
 /// mount [`App::router`] in a larger axum app.
@@ -122,6 +128,8 @@ pub struct AppBuilder {
     libraries: Vec<&'static ComponentLibrary>,
     inline_scripts: Vec<String>,
     queue: Option<Arc<dyn JobQueue>>,
+    cache: Option<MemoCache>,
+    cache_scope: Option<CacheScopeFn>,
 }
 
 enum LayoutInput {
@@ -200,6 +208,24 @@ impl AppBuilder {
     /// Where background callbacks run (default: an [`InProcessQueue`]).
     pub fn job_queue(mut self, queue: impl JobQueue) -> Self {
         self.queue = Some(Arc::new(queue));
+        self
+    }
+
+    /// The app's memoize cache: background callbacks keep their results in
+    /// it, and callbacks read it with `AppState<MemoCache>` (default: an
+    /// in-memory cache).
+    pub fn memo_cache(mut self, cache: MemoCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// How a request's cache scope (its user or tenant) is found, so cached
+    /// results are never shared between users. Default: one public scope.
+    pub fn cache_scope(
+        mut self,
+        scope: impl Fn(&http::HeaderMap) -> Scope + Send + Sync + 'static,
+    ) -> Self {
+        self.cache_scope = Some(Arc::new(scope));
         self
     }
 
@@ -398,6 +424,12 @@ impl AppBuilder {
             inline_scripts: &inline_scripts,
         });
         let signer = Signer::new(self.config.secret_key.as_deref());
+        let cache = self.cache.unwrap_or_else(MemoCache::in_memory);
+        let mut state = self.state;
+        // One cache for the whole app: callbacks reach it as app state.
+        if state.get::<MemoCache>().is_none() {
+            state.insert(cache.clone());
+        }
         let reload = ReloadState::new(assets);
         Ok(App {
             inner: Arc::new(AppInner {
@@ -408,11 +440,15 @@ impl AppBuilder {
                 index,
                 packages: self.packages,
                 signer,
-                state: Arc::new(self.state),
+                state: Arc::new(state),
                 reload,
                 queue: self
                     .queue
                     .unwrap_or_else(|| Arc::new(InProcessQueue::default())),
+                cache,
+                cache_scope: self
+                    .cache_scope
+                    .unwrap_or_else(|| Arc::new(|_: &http::HeaderMap| Scope::Public)),
             }),
         })
     }

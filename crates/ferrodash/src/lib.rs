@@ -31,10 +31,13 @@
 //! | --- | --- |
 //! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
 //! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
-//! | `ferrodash-server` | the axum server, callbacks, embedded front end |
+//! | `ferrodash-server` | the axum server, callbacks, background jobs, embedded front end |
+//! | `ferrodash-cache` | the memoize cache: in memory, scoped per user |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub use ferrodash_cache as cache;
+pub use ferrodash_cache::{MemoCache, Scope};
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
 pub use ferrodash_core::{
@@ -51,9 +54,9 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
-        ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, NoUpdate,
-        Node, Patch, PreventUpdate, Progress, SetProps, State, Triggered, Value, callback,
-        dash_table, dcc, html, json,
+        ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, MemoCache,
+        NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Triggered, Value,
+        callback, dash_table, dcc, html, json,
     };
 }
 

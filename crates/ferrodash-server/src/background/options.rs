@@ -20,6 +20,10 @@ pub struct BackgroundOptions {
     pub cancel: Vec<PropRef>,
     /// How long the job may run before it is stopped (default 10 minutes).
     pub timeout: Duration,
+    /// Keep results this long in the app's memoize cache, keyed by the
+    /// callback, the input and state values and the user's scope: a later
+    /// identical request is answered on its first poll. `None`: no caching.
+    pub cache_results: Option<Duration>,
 }
 
 impl Default for BackgroundOptions {
@@ -30,6 +34,7 @@ impl Default for BackgroundOptions {
             progress_default: Vec::new(),
             cancel: Vec::new(),
             timeout: Duration::from_secs(600),
+            cache_results: None,
         }
     }
 }

@@ -273,6 +273,14 @@ impl Callback {
         self
     }
 
+    /// Caches a background job's results for `ttl`, per input values and
+    /// per user (see `AppBuilder::cache_scope`): an identical later request
+    /// gets the result on its first poll without running the job again.
+    pub fn cache_results(mut self, ttl: Duration) -> Self {
+        self.background_options().cache_results = Some(ttl);
+        self
+    }
+
     /// How long a background job may run before it is stopped.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.background_options().timeout = timeout;

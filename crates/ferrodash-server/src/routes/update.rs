@@ -16,12 +16,12 @@ use ferrodash_core::wire::{
 use ferrodash_core::{CallbackError, CallbackOutputs, CallbackSpec, Dependency, is_no_update};
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::app::{App, Registered};
 use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
-use crate::callback::{CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates};
+use crate::callback::{BoxFuture, CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates};
 use crate::rejection::{ProtocolError, server_error};
+use ferrodash_cache::CacheKey;
 
 /// Whether the request declares a JSON body.
 fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
@@ -179,7 +179,8 @@ async fn dispatch(
             shared,
             side_updates,
             &handles,
-        ));
+        )
+        .await);
     }
     let result = (registered.handler)(call).await;
     match result {
@@ -470,7 +471,7 @@ fn json_ok(body: Vec<u8>) -> Response {
 
 /// The first request of a background callback: starts the job and answers
 /// with its handles (no `response` key, so the page starts polling).
-fn start_job(
+async fn start_job(
     app: &App,
     registered: &Registered,
     call: CallbackRequest,
@@ -480,14 +481,48 @@ fn start_job(
     handles: &Handles<'_>,
 ) -> Response {
     let job_id = uuid::Uuid::new_v4().simple().to_string();
-    // Identical inputs on the same callback give the same cache key.
-    let mut digest = Sha256::new();
-    digest.update(call.spec.name.as_bytes());
-    for value in call.inputs.iter().chain(&call.state) {
-        digest.update(format!("{value:?}").as_bytes());
-    }
-    let cache_key = hex::encode(digest.finalize());
-    let work = (registered.handler)(call);
+    // Identical inputs on the same callback, for the same user, share a key.
+    let scope = (app.inner.cache_scope)(&call.headers);
+    let args = json!([
+        CallbackRequest::values_of(&call.inputs),
+        CallbackRequest::values_of(&call.state)
+    ]);
+    let key = match CacheKey::new(
+        &format!("background:{}", registered.spec.name),
+        &args,
+        &scope,
+    ) {
+        Ok(key) => key,
+        Err(e) => {
+            return server_error(
+                "the job's cache key could not be built",
+                &e.to_string(),
+                false,
+            );
+        }
+    };
+    let cache = app.inner.cache.clone();
+    let cached = match options.cache_results {
+        Some(_) => cache.get::<CallbackOutputs>(&key).await.ok().flatten(),
+        None => None,
+    };
+    let work: BoxFuture = match (cached, options.cache_results) {
+        (Some(outputs), _) => Box::pin(std::future::ready(Ok(outputs))),
+        (None, Some(ttl)) => {
+            let work = (registered.handler)(call);
+            Box::pin(async move {
+                let result = work.await;
+                if let Ok(outputs) = &result
+                    && let Err(e) = cache.set(&key, outputs, Some(ttl)).await
+                {
+                    tracing::warn!(error = %e, "a background result could not be cached");
+                }
+                result
+            })
+        }
+        (None, None) => (registered.handler)(call),
+    };
+    let cache_key = key.to_token();
     app.inner.queue.start(Job {
         id: job_id.clone(),
         callback: registered.spec.name.clone(),

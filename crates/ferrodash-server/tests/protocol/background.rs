@@ -309,3 +309,72 @@ async fn a_job_whose_page_stopped_polling_is_stopped() {
     );
     assert!(stopped_at < 200, "{stopped_at}");
 }
+
+async fn counted(Input(n): Input<Option<u64>>, AppState(steps): AppState<Steps>) -> String {
+    steps.0.fetch_add(1, Ordering::SeqCst);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    format!("computed {}", n.unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn results_are_cached_per_input_and_per_user() {
+    let steps = Steps::default();
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .with_state(steps.clone())
+        .cache_scope(|headers| {
+            headers
+                .get("x-user")
+                .and_then(|v| v.to_str().ok())
+                .map_or(ferrodash_cache::Scope::Public, ferrodash_cache::Scope::user)
+        })
+        .layout(html::div((dcc::input("n"), html::div(()).id("out"))))
+        .callback(
+            Callback::new(counted)
+                .output("out", "children")
+                .input("n", "value")
+                .background()
+                .interval(Duration::from_millis(10))
+                .cache_results(Duration::from_secs(60)),
+        )
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let end = end_id(&client).await;
+    let run = |n: u64, user: &'static str| {
+        let client = client.clone();
+        let end = end.clone();
+        async move {
+            let body = call(json!(n)).body().to_string();
+            let request = |query: String| {
+                http::Request::post(format!("/_dash-update-component?{query}"))
+                    .header("content-type", "application/json")
+                    .header("x-user", user)
+                    .body(axum::body::Body::from(body.clone()))
+                    .unwrap()
+            };
+            let started = client.send(request(format!("endId={end}"))).await.json();
+            let query = format!(
+                "endId={end}&cacheKey={}&job={}",
+                started["cacheKey"].as_str().unwrap(),
+                started["job"].as_str().unwrap()
+            );
+            loop {
+                let answer = client.send(request(query.clone())).await.json();
+                if let Some(out) = answer["response"]["out"]["children"].as_str() {
+                    return out.to_owned();
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        }
+    };
+    assert_eq!(run(1, "ada").await, "computed 1");
+    assert_eq!(steps.0.load(Ordering::SeqCst), 1);
+    // The same input for the same user: served from the cache.
+    assert_eq!(run(1, "ada").await, "computed 1");
+    assert_eq!(steps.0.load(Ordering::SeqCst), 1);
+    // Another input, or another user: computed again.
+    assert_eq!(run(2, "ada").await, "computed 2");
+    assert_eq!(run(1, "bob").await, "computed 1");
+    assert_eq!(steps.0.load(Ordering::SeqCst), 3);
+}
