@@ -60,8 +60,14 @@ const NAVIGATION_WATCH_DELAY: Duration = Duration::from_millis(500);
 pub struct Page {
     inner: chromiumoxide::Page,
     timeout: Duration,
+    key_delay: Duration,
     console: Mutex<ConsoleLog>,
 }
+
+/// The pause between typed keys: about a frame, so a page's script (React
+/// re-rendering a controlled input) settles between keys as it does for a
+/// person typing.
+const DEFAULT_KEY_DELAY: Duration = Duration::from_millis(20);
 
 impl fmt::Debug for Page {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -96,6 +102,7 @@ impl Page {
         Ok(Self {
             inner,
             timeout,
+            key_delay: DEFAULT_KEY_DELAY,
             console: Mutex::new(console),
         })
     }
@@ -104,6 +111,14 @@ impl Page {
     #[must_use]
     pub fn with_timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Returns the page with a different pause between typed keys (default
+    /// 20 ms).
+    #[must_use]
+    pub fn with_key_delay(mut self, delay: Duration) -> Self {
+        self.key_delay = delay;
         self
     }
 
@@ -468,7 +483,10 @@ impl Page {
 
     async fn type_chars(&self, text: &str) -> Result<(), BrowserError> {
         let mut buf = [0; 4];
-        for c in text.chars() {
+        for (i, c) in text.chars().enumerate() {
+            if i > 0 && !self.key_delay.is_zero() {
+                tokio::time::sleep(self.key_delay).await;
+            }
             let key: &str = match c {
                 '\n' | '\r' => "Enter",
                 _ => c.encode_utf8(&mut buf),
