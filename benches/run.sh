@@ -192,8 +192,23 @@ echo "== host: $CPUS CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuin
 echo "   wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, $ROUNDS rounds per server, alternating"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 echo "   load average before: $LOAD_BEFORE"
-if awk -v l="${LOAD_BEFORE%% *}" -v c="$CPUS" 'BEGIN { exit !(l > c / 2) }'; then
-    echo "   WARNING: the host is busy (1-minute load ${LOAD_BEFORE%% *} on $CPUS CPUs): expect noisy numbers" >&2
+# How busy the CPUs are right now, in percent over 2 s (the load average lags).
+busy_percent() {
+    local a b
+    a=$(head -n 1 /proc/stat)
+    sleep 2
+    b=$(head -n 1 /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {
+        n = split(a, x); split(b, y); total = 0
+        for (i = 2; i <= n; i++) total += y[i] - x[i]
+        idle = (y[5] - x[5]) + (y[6] - x[6])
+        printf "%.0f", total ? 100 * (total - idle) / total : 0
+    }'
+}
+BUSY=$(busy_percent)
+echo "   CPUs busy before the runs: ${BUSY}%"
+if ((BUSY > 10)); then
+    echo "   WARNING: other work is using the CPUs: expect noisy numbers" >&2
 fi
 
 SUMMARY="$WORK/summary.txt"

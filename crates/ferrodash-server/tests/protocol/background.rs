@@ -378,3 +378,103 @@ async fn results_are_cached_per_input_and_per_user() {
     assert_eq!(run(1, "bob").await, "computed 1");
     assert_eq!(steps.0.load(Ordering::SeqCst), 3);
 }
+
+fn busy(Input(n): Input<Option<u64>>, progress: Progress) -> String {
+    // CPU-bound work: no await points, so only the blocking pool keeps it
+    // from stalling the server.
+    let started = std::time::Instant::now();
+    let mut x = n.unwrap_or(1);
+    while started.elapsed() < Duration::from_millis(1500) && !progress.is_cancelled() {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+    }
+    format!("busy {}", x % 2)
+}
+
+async fn sleepy(Input(_n): Input<Option<u64>>) -> String {
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    "too late".to_owned()
+}
+
+async fn quick_echo(Input(n): Input<Option<u64>>) -> String {
+    format!("echo {}", n.unwrap_or(0))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn cpu_bound_jobs_do_not_stall_requests_and_timeouts_stop_jobs() {
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout(html::div((
+            dcc::input("n"),
+            dcc::input("m"),
+            dcc::input("k"),
+            html::div(()).id("out"),
+            html::div(()).id("late"),
+            html::div(()).id("echo"),
+        )))
+        .callback(
+            Callback::sync(busy)
+                .output("out", "children")
+                .input("n", "value")
+                .background(),
+        )
+        .callback(
+            Callback::new(sleepy)
+                .output("late", "children")
+                .input("m", "value")
+                .background()
+                .interval(Duration::from_millis(20))
+                .timeout(Duration::from_millis(200)),
+        )
+        .callback(
+            Callback::new(quick_echo)
+                .output("echo", "children")
+                .input("k", "value"),
+        )
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let end = end_id(&client).await;
+    // One runtime thread: a CPU-bound job on it would hold every request.
+    let started = start(&client, &end, 3).await;
+    let echo = client
+        .call(
+            &CallbackCall::new()
+                .output("echo", "children")
+                .input("k", "value", json!(7)),
+        )
+        .await;
+    assert_eq!(echo.json()["response"]["echo"]["children"], "echo 7");
+    let running = poll(&client, &end, &started).await.json();
+    assert!(
+        running.get("response").is_none(),
+        "the busy job still runs: {running}"
+    );
+
+    // A job past its timeout is stopped and reported as failed.
+    let late_call = CallbackCall::new()
+        .output("late", "children")
+        .input("m", "value", json!(1));
+    let late = post(&client, &format!("endId={end}"), &late_call)
+        .await
+        .json();
+    let query = format!(
+        "endId={end}&cacheKey={}&job={}",
+        late["cacheKey"].as_str().unwrap(),
+        late["job"].as_str().unwrap()
+    );
+    let failed = loop {
+        let answer = post(
+            &client,
+            &query,
+            &CallbackCall::new()
+                .output("late", "children")
+                .input("m", "value", Value::Null),
+        )
+        .await;
+        if answer.status() != 200 {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(failed.status(), 500);
+}
