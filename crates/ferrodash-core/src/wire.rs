@@ -321,20 +321,31 @@ impl UpdateResponse {
     /// The response body.
     #[must_use]
     pub fn to_json(&self) -> Value {
-        let mut body = Map::new();
-        body.insert("multi".into(), Value::Bool(true));
-        if !self.side_update.is_empty() {
-            body.insert("sideUpdate".into(), Value::Object(self.side_update.clone()));
-        }
-        body.insert("response".into(), Value::Object(self.response.clone()));
-        Value::Object(body)
+        serde_json::to_value(self.body()).unwrap_or(Value::Null)
     }
 
-    /// The response body as bytes.
+    /// The response body as bytes, written without copying the values.
     #[must_use]
     pub fn to_bytes(&self) -> Vec<u8> {
-        serde_json::to_vec(&self.to_json()).unwrap_or_default()
+        serde_json::to_vec(&self.body()).unwrap_or_default()
     }
+
+    fn body(&self) -> Body<'_> {
+        Body {
+            multi: true,
+            side_update: (!self.side_update.is_empty()).then_some(&self.side_update),
+            response: &self.response,
+        }
+    }
+}
+
+/// The answer's shape on the wire, borrowing the values.
+#[derive(serde::Serialize)]
+struct Body<'a> {
+    multi: bool,
+    #[serde(rename = "sideUpdate", skip_serializing_if = "Option::is_none")]
+    side_update: Option<&'a Map<String, Value>>,
+    response: &'a Map<String, Value>,
 }
 
 #[cfg(test)]

@@ -53,35 +53,42 @@ pub struct Input<T>(pub T);
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct State<T>(pub T);
 
-fn dep_value(entry: Option<&Resolved<DepValue>>) -> (String, Value) {
+/// The name of a dependency for messages, like `slider.value`.
+fn dep_name(entry: Option<&Resolved<DepValue>>) -> String {
     match entry {
-        None => (String::from("?"), Value::Null),
-        Some(Resolved::One(d)) => (
-            super::request::key(&d.id, &d.property),
-            d.value.clone().unwrap_or(Value::Null),
-        ),
-        Some(Resolved::Many(list)) => (
-            list.first().map_or_else(
-                || "[]".to_owned(),
-                |d| format!("[{}…]", super::request::key(&d.id, &d.property)),
-            ),
-            Value::Array(
-                list.iter()
-                    .map(|d| d.value.clone().unwrap_or(Value::Null))
-                    .collect(),
-            ),
+        None => String::from("?"),
+        Some(Resolved::One(d)) => super::request::key(&d.id, &d.property),
+        Some(Resolved::Many(list)) => list.first().map_or_else(
+            || "[]".to_owned(),
+            |d| format!("[{}…]", super::request::key(&d.id, &d.property)),
         ),
     }
 }
 
+/// Deserializes a dependency's value, moving it out of the request; the
+/// name is only built when the value does not fit.
 fn deserialize<T: DeserializeOwned>(
     role: &str,
     position: usize,
-    entry: Option<&Resolved<DepValue>>,
+    entry: Option<Resolved<DepValue>>,
 ) -> Result<T, CallbackError> {
-    let (name, value) = dep_value(entry);
+    let (value, entry) = match entry {
+        None => (Value::Null, None),
+        Some(Resolved::One(mut d)) => (
+            d.value.take().unwrap_or(Value::Null),
+            Some(Resolved::One(d)),
+        ),
+        Some(Resolved::Many(mut list)) => (
+            Value::Array(
+                list.iter_mut()
+                    .map(|d| d.value.take().unwrap_or(Value::Null))
+                    .collect(),
+            ),
+            Some(Resolved::Many(list)),
+        ),
+    };
     serde_json::from_value(value).map_err(|e| CallbackError::InvalidArgument {
-        argument: format!("{role} {} (`{name}`)", position + 1),
+        argument: format!("{role} {} (`{}`)", position + 1, dep_name(entry.as_ref())),
         problem: format!("expected {}: {e}", short_type_name::<T>()),
     })
 }
@@ -110,7 +117,7 @@ impl<T: DeserializeOwned + Send + 'static> FromCallbackRequest for Input<T> {
         let i = request.next_input;
         request.next_input += 1;
         let entry = request.inputs.get_mut(i).and_then(Option::take);
-        deserialize("Input", i, entry.as_ref()).map(Input)
+        deserialize("Input", i, entry).map(Input)
     }
 }
 
@@ -120,7 +127,7 @@ impl<T: DeserializeOwned + Send + 'static> FromCallbackRequest for State<T> {
         let i = request.next_state;
         request.next_state += 1;
         let entry = request.state.get_mut(i).and_then(Option::take);
-        deserialize("State", i, entry.as_ref()).map(State)
+        deserialize("State", i, entry).map(State)
     }
 }
 

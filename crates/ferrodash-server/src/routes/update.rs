@@ -27,25 +27,26 @@ use ferrodash_cache::CacheKey;
 fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
     let value = headers
         .get(header::CONTENT_TYPE)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-        .unwrap_or_default();
+        .map_or(&b""[..], |v| v.as_bytes());
     let essence = value
-        .split(';')
+        .split(|b| *b == b';')
         .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    if essence == "application/json"
-        || (essence.starts_with("application/") && essence.ends_with("+json"))
-    {
-        Ok(())
-    } else {
-        Err(ProtocolError::UnsupportedContentType(if value.is_empty() {
-            "(none)".to_owned()
-        } else {
-            value
-        }))
+        .unwrap_or_default()
+        .trim_ascii();
+    let prefix = b"application/";
+    let json = essence.eq_ignore_ascii_case(b"application/json")
+        || (essence.len() > prefix.len() + 5
+            && essence[..prefix.len()].eq_ignore_ascii_case(prefix)
+            && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"));
+    if json {
+        return Ok(());
     }
+    let shown = String::from_utf8_lossy(value).into_owned();
+    Err(ProtocolError::UnsupportedContentType(if shown.is_empty() {
+        "(none)".to_owned()
+    } else {
+        shown
+    }))
 }
 
 pub(crate) async fn update_component(

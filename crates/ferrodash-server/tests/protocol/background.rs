@@ -379,6 +379,10 @@ async fn results_are_cached_per_input_and_per_user() {
     assert_eq!(steps.0.load(Ordering::SeqCst), 3);
 }
 
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "callbacks take their arguments by value"
+)]
 fn busy(Input(n): Input<Option<u64>>, progress: Progress) -> String {
     // CPU-bound work: no await points, so only the blocking pool keeps it
     // from stalling the server.
