@@ -112,6 +112,35 @@ fn sha256_hex(text: &str) -> String {
 }
 
 impl CallbackSpec {
+    /// Adds an Output.
+    pub fn add_output(
+        &mut self,
+        id: impl Into<ComponentId>,
+        property: impl Into<String>,
+        allow_duplicate: bool,
+    ) {
+        self.outputs.push(Output {
+            target: PropRef::new(id, property),
+            allow_duplicate,
+        });
+    }
+
+    /// Adds an Input.
+    pub fn add_input(&mut self, id: impl Into<ComponentId>, property: impl Into<String>) {
+        self.inputs.push(Dependency {
+            target: PropRef::new(id, property),
+            allow_optional: false,
+        });
+    }
+
+    /// Adds a State.
+    pub fn add_state(&mut self, id: impl Into<ComponentId>, property: impl Into<String>) {
+        self.state.push(Dependency {
+            target: PropRef::new(id, property),
+            allow_optional: false,
+        });
+    }
+
     /// The inputs written as `<id>.<prop>` and joined with `.`: what Dash hashes
     /// for `allow_duplicate` suffixes and no-output callback keys.
     fn joined_inputs(&self) -> String {

@@ -1,9 +1,7 @@
 //! Clientside callbacks: JavaScript functions the renderer runs in the
 //! browser, with no request to the server (dash-protocol §10).
 
-use ferrodash_core::{
-    CallbackSpec, ClientsideFunction, ComponentId, Dependency, InitialCall, Output, PropRef,
-};
+use ferrodash_core::{CallbackSpec, ClientsideFunction, ComponentId, InitialCall};
 use sha2::{Digest, Sha256};
 
 /// The namespace Dash uses for inline clientside functions.
@@ -68,10 +66,7 @@ impl ClientsideCallback {
 
     /// Adds an Output. With two or more, the function returns a list.
     pub fn output(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.outputs.push(Output {
-            target: PropRef::new(id, property),
-            allow_duplicate: false,
-        });
+        self.spec.add_output(id, property, false);
         self.spec.multi_output |= self.spec.outputs.len() > 1;
         self
     }
@@ -85,19 +80,13 @@ impl ClientsideCallback {
 
     /// Adds an Input.
     pub fn input(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.inputs.push(Dependency {
-            target: PropRef::new(id, property),
-            allow_optional: false,
-        });
+        self.spec.add_input(id, property);
         self
     }
 
     /// Adds a State.
     pub fn state(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.state.push(Dependency {
-            target: PropRef::new(id, property),
-            allow_optional: false,
-        });
+        self.spec.add_state(id, property);
         self
     }
 

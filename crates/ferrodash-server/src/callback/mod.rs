@@ -21,9 +21,7 @@ mod request;
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferrodash_core::{
-    Arity, CallbackSpec, ComponentId, Dependency, InitialCall, IntoCallbackOutput, Output, PropRef,
-};
+use ferrodash_core::{Arity, CallbackSpec, ComponentId, InitialCall, IntoCallbackOutput, PropRef};
 
 use crate::background::BackgroundOptions;
 use serde_json::Value;
@@ -129,10 +127,7 @@ impl Callback {
 
     /// Adds an Output: the callback's return value is written to this prop.
     pub fn output(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.outputs.push(Output {
-            target: PropRef::new(id, property),
-            allow_duplicate: false,
-        });
+        self.spec.add_output(id, property, false);
         self
     }
 
@@ -144,30 +139,21 @@ impl Callback {
         id: impl Into<ComponentId>,
         property: impl Into<String>,
     ) -> Self {
-        self.spec.outputs.push(Output {
-            target: PropRef::new(id, property),
-            allow_duplicate: true,
-        });
+        self.spec.add_output(id, property, true);
         self
     }
 
     /// Adds an Input: a change of this prop runs the callback, and its value
     /// goes to the next [`Input`] argument.
     pub fn input(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.inputs.push(Dependency {
-            target: PropRef::new(id, property),
-            allow_optional: false,
-        });
+        self.spec.add_input(id, property);
         self
     }
 
     /// Adds a State: its value goes to the next [`State`] argument, but its
     /// changes do not run the callback.
     pub fn state(mut self, id: impl Into<ComponentId>, property: impl Into<String>) -> Self {
-        self.spec.state.push(Dependency {
-            target: PropRef::new(id, property),
-            allow_optional: false,
-        });
+        self.spec.add_state(id, property);
         self
     }
 
