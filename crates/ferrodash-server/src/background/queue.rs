@@ -203,6 +203,16 @@ impl JobQueue for InProcessQueue {
             return JobPoll::Unknown;
         };
         entry.last_seen = Instant::now();
+        // Progress reported since the last poll goes out first, even when the
+        // job has finished since: the page sees every last step, and the
+        // result follows on the next poll.
+        let progress = entry.shared.take_progress();
+        if progress.is_some() {
+            return JobPoll::Running {
+                progress,
+                side_updates: entry.side_updates.take(),
+            };
+        }
         let finished = entry
             .result
             .lock()
@@ -217,7 +227,7 @@ impl JobQueue for InProcessQueue {
                 }
             }
             None => JobPoll::Running {
-                progress: entry.shared.take_progress(),
+                progress: None,
                 side_updates: entry.side_updates.take(),
             },
         }
