@@ -49,6 +49,7 @@ mod error;
 mod key;
 mod memo;
 mod memory;
+mod redis_backend;
 mod stats;
 
 pub use backend::{BoxFuture, CacheBackend, Lookup};
@@ -57,4 +58,5 @@ pub use error::CacheError;
 pub use key::{CacheKey, Scope};
 pub use memo::MemoCache;
 pub use memory::MemoryBackend;
+pub use redis_backend::RedisBackend;
 pub use stats::CacheStats;
