@@ -112,15 +112,22 @@ impl IntoResponse for ProtocolError {
     }
 }
 
-/// A JSON error body: `{"error": code, "message": text}`.
-pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = json!({"error": code, "message": message}).to_string();
-    let mut response = (status, body).into_response();
+/// A response with a JSON body: the one place that sets the content type.
+pub(crate) fn json_response(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
+    let mut response = (status, body.into()).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
     response
+}
+
+/// A JSON error body: `{"error": code, "message": text}`.
+pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    json_response(
+        status,
+        json!({"error": code, "message": message}).to_string(),
+    )
 }
 
 /// A 500 answer for a failure on the server side: logged with a correlation
@@ -143,11 +150,6 @@ pub(crate) fn server_error(what: &str, detail: &str, debug: bool) -> Response {
             "message": format!("{what}; the server log has the details under correlation id {correlation_id}"),
             "correlation_id": correlation_id,
         });
-        let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body.to_string()).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response
+        json_response(StatusCode::INTERNAL_SERVER_ERROR, body.to_string())
     }
 }

@@ -112,6 +112,22 @@ impl TestClient {
             .await
     }
 
+    /// Loads the index page and returns its signed page token (`end_id`),
+    /// which background-callback requests carry as `endId`.
+    ///
+    /// # Panics
+    ///
+    /// When the page has no `end_id` in its config.
+    pub async fn end_id(&self) -> String {
+        let page = self.get(&self.url("")).await.text();
+        let start = page
+            .find("\"end_id\":\"")
+            .expect("the index page has an end_id")
+            + "\"end_id\":\"".len();
+        let len = page[start..].find('"').expect("the end_id is a string");
+        page[start..start + len].to_owned()
+    }
+
     /// The layout, as JSON.
     pub async fn layout(&self) -> Value {
         self.get(&self.url("_dash-layout")).await.json()

@@ -171,14 +171,6 @@ mod tests {
     use ferrodash_cache::{CacheKey, MemoCache, Scope};
     use ferrodash_testing::client::{CallbackCall, TestClient, TestResponse};
 
-    /// The page's token for background jobs, from its index page.
-    async fn end_id(client: &TestClient) -> String {
-        let page = client.get("/").await.text();
-        let start = page.find("\"end_id\":\"").expect("an end_id") + 10;
-        let len = page[start..].find('"').expect("a closing quote");
-        page[start..start + len].to_owned()
-    }
-
     fn report_call(region: Value) -> CallbackCall {
         CallbackCall::new()
             .output("signal", "data")
@@ -229,7 +221,7 @@ mod tests {
             .build()
             .unwrap();
         let client = TestClient::new(&app);
-        let end = end_id(&client).await;
+        let end = client.end_id().await;
 
         let first = run_job(&client, &end, "North").await;
         let token = first["signal"]["data"].as_str().unwrap().to_owned();

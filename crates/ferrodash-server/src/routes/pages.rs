@@ -6,14 +6,11 @@ use axum::response::{Html, IntoResponse, Response};
 use http::{HeaderValue, Method, StatusCode, header};
 
 use crate::app::{App, LayoutSource};
-use crate::rejection::{ProtocolError, server_error};
+use crate::rejection::{ProtocolError, json_response, server_error};
 
-fn json_response(body: Bytes) -> Response {
-    let mut response = (StatusCode::OK, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+/// A JSON answer the browser must not cache (layouts differ per load).
+fn json_no_store(body: Bytes) -> Response {
+    let mut response = json_response(StatusCode::OK, body);
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -41,12 +38,12 @@ pub(crate) async fn fallback(state: AxumState<App>, method: Method) -> Response 
 
 pub(crate) async fn layout(AxumState(app): AxumState<App>) -> Response {
     match &app.inner.layout {
-        LayoutSource::Static(bytes) => json_response(bytes.clone()),
+        LayoutSource::Static(bytes) => json_no_store(bytes.clone()),
         LayoutSource::Dynamic(f) => {
             let f = f.clone();
             let built = tokio::task::spawn_blocking(move || serde_json::to_vec(&f())).await;
             match built {
-                Ok(Ok(bytes)) => json_response(Bytes::from(bytes)),
+                Ok(Ok(bytes)) => json_no_store(Bytes::from(bytes)),
                 Ok(Err(e)) => server_error(
                     "the layout could not be serialized",
                     &e.to_string(),
@@ -70,7 +67,7 @@ pub(crate) async fn layout(AxumState(app): AxumState<App>) -> Response {
 }
 
 pub(crate) async fn dependencies(AxumState(app): AxumState<App>) -> Response {
-    json_response(app.inner.dependencies.clone())
+    json_no_store(app.inner.dependencies.clone())
 }
 
 pub(crate) async fn reload_hash(AxumState(app): AxumState<App>) -> Response {
@@ -78,5 +75,5 @@ pub(crate) async fn reload_hash(AxumState(app): AxumState<App>) -> Response {
     let value = tokio::task::spawn_blocking(move || inner.reload.poll(&inner.config))
         .await
         .unwrap_or_default();
-    json_response(Bytes::from(value.to_string()))
+    json_no_store(Bytes::from(value.to_string()))
 }

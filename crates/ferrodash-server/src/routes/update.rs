@@ -20,7 +20,7 @@ use serde_json::{Map, Value, json};
 use crate::app::{App, Registered};
 use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
 use crate::callback::{BoxFuture, CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates};
-use crate::rejection::{ProtocolError, server_error};
+use crate::rejection::{ProtocolError, json_response, server_error};
 use ferrodash_cache::CacheKey;
 
 /// Whether the request declares a JSON body.
@@ -128,10 +128,6 @@ async fn dispatch(
     }
 
     let side_updates = SideUpdates::default();
-    let job = registered
-        .background
-        .as_ref()
-        .map(|_| Arc::new(JobShared::default()));
     let debug = app.inner.config.dev_tools.ui;
     if let Some(options) = &registered.background {
         if let Some(handle) = params(query, "job").next() {
@@ -159,6 +155,11 @@ async fn dispatch(
         }
     }
 
+    // Shared with the job when this request starts one (polls returned above).
+    let job = registered
+        .background
+        .as_ref()
+        .map(|_| Arc::new(JobShared::default()));
     let call = CallbackRequest {
         spec: spec.clone(),
         inputs: request.inputs.into_iter().map(Some).collect(),
@@ -462,12 +463,7 @@ fn encode(
 }
 
 fn json_ok(body: Vec<u8>) -> Response {
-    let mut http = (StatusCode::OK, body).into_response();
-    http.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    http
+    json_response(StatusCode::OK, body)
 }
 
 /// The first request of a background callback: starts the job and answers

@@ -59,12 +59,6 @@ fn app(steps: &Steps) -> App {
         .unwrap()
 }
 
-async fn end_id(client: &TestClient) -> String {
-    let page = client.get("/").await.text();
-    let start = page.find("\"end_id\":\"").unwrap() + 10;
-    page[start..start + page[start..].find('"').unwrap()].to_owned()
-}
-
 fn call(n: Value) -> CallbackCall {
     CallbackCall::new()
         .output("out", "children")
@@ -120,7 +114,7 @@ async fn a_job_reports_progress_side_updates_and_its_result() {
     );
     assert_eq!(deps[1]["prevent_initial_call"], true);
 
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     let answer = post(&client, &format!("endId={end}"), &call(json!(5))).await;
     let body = answer.json();
     assert_eq!(
@@ -170,7 +164,7 @@ async fn a_job_reports_progress_side_updates_and_its_result() {
 async fn cancel_stops_the_work_itself() {
     let steps = Steps::default();
     let client = TestClient::new(&app(&steps));
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     let started = start(&client, &end, 1000).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let cancel = CallbackCall::new()
@@ -198,7 +192,7 @@ async fn cancel_stops_the_work_itself() {
 async fn failing_and_panicking_jobs_give_500_and_the_server_keeps_serving() {
     let steps = Steps::default();
     let client = TestClient::new(&app(&steps));
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     for n in [13, 14] {
         let started = start(&client, &end, n).await;
         let answer = loop {
@@ -232,8 +226,8 @@ async fn poll_until_done(client: &TestClient, end: &str, started: &Started) -> V
 async fn forged_and_foreign_handles_are_refused() {
     let steps = Steps::default();
     let client = TestClient::new(&app(&steps));
-    let mine = end_id(&client).await;
-    let theirs = end_id(&client).await;
+    let mine = client.end_id().await;
+    let theirs = client.end_id().await;
     let started = start(&client, &theirs, 3).await;
     // Another page load's handle: refused, and nothing of the job leaks.
     let foreign = poll(&client, &mine, &started).await;
@@ -282,7 +276,7 @@ async fn expired_handles_are_refused() {
         .build()
         .unwrap();
     let client = TestClient::new(&app);
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     let started = start(&client, &end, 1).await;
     // The handle lives for the timeout plus a margin of five seconds.
     tokio::time::sleep(Duration::from_secs(8)).await;
@@ -295,7 +289,7 @@ async fn expired_handles_are_refused() {
 async fn a_job_whose_page_stopped_polling_is_stopped() {
     let steps = Steps::default();
     let client = TestClient::new(&app(&steps));
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     let _started = start(&client, &end, 100_000).await;
     // No polls: the page was closed. Twenty missed intervals, at least five
     // seconds, and the job is stopped.
@@ -340,7 +334,7 @@ async fn results_are_cached_per_input_and_per_user() {
         .build()
         .unwrap();
     let client = TestClient::new(&app);
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     let run = |n: u64, user: &'static str| {
         let client = client.clone();
         let end = end.clone();
@@ -437,7 +431,7 @@ async fn cpu_bound_jobs_do_not_stall_requests_and_timeouts_stop_jobs() {
         .build()
         .unwrap();
     let client = TestClient::new(&app);
-    let end = end_id(&client).await;
+    let end = client.end_id().await;
     // One runtime thread: a CPU-bound job on it would hold every request.
     let started = start(&client, &end, 3).await;
     let echo = client
