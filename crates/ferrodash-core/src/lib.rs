@@ -8,6 +8,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod build_error;
+mod columns;
 mod component;
 mod id;
 mod js_number;
@@ -19,6 +20,7 @@ mod validate;
 pub mod wire;
 
 pub use build_error::{BuildError, BuildErrors, Role};
+pub use columns::{Column, Columns, ColumnsError};
 pub use component::{Component, Node, PropValue};
 pub use id::{
     ALL, ALLSMALLER, ComponentId, IdProblem, IdValue, MATCH, Wildcard, parse_stringified_id,
