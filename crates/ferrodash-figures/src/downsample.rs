@@ -1,0 +1,1 @@
+//! Server-side downsampling of large series.
