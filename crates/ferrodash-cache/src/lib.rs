@@ -51,6 +51,7 @@ mod memo;
 mod memory;
 mod redis_backend;
 mod stats;
+mod store;
 
 pub use backend::{BoxFuture, CacheBackend, Lookup};
 pub use config::CacheConfig;
@@ -60,3 +61,4 @@ pub use memo::MemoCache;
 pub use memory::MemoryBackend;
 pub use redis_backend::RedisBackend;
 pub use stats::CacheStats;
+pub use store::{ServerStore, StoreError, StoreKey};

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use ferrodash_cache::{MemoCache, Scope};
+use ferrodash_cache::{MemoCache, Scope, ServerStore};
 use ferrodash_core::{
     BuildError, BuildErrors, CallbackSpec, ComponentLibrary, Node, Role, ValidationInput,
 };
@@ -429,6 +429,11 @@ impl AppBuilder {
         // One cache for the whole app: callbacks reach it as app state.
         if state.get::<MemoCache>().is_none() {
             state.insert(cache.clone());
+        }
+        // Server-side stores keep their data in that cache unless the app
+        // gave a store of its own.
+        if state.get::<ServerStore>().is_none() {
+            state.insert(ServerStore::new(cache.clone()));
         }
         let reload = ReloadState::new(assets);
         Ok(App {

@@ -32,17 +32,17 @@
 //! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
 //! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
 //! | `ferrodash-server` | the axum server, callbacks, background jobs, embedded front end |
-//! | `ferrodash-cache` | the memoize cache: in memory, scoped per user |
+//! | `ferrodash-cache` | the memoize cache and server-side stores: in memory or Redis, scoped per user |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use ferrodash_cache as cache;
-pub use ferrodash_cache::{MemoCache, Scope};
+pub use ferrodash_cache::{MemoCache, Scope, ServerStore, StoreError, StoreKey};
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
 pub use ferrodash_core::{
-    ALL, ALLSMALLER, BuildErrors, CallbackError, Component, ComponentId, IdValue, InitialCall,
-    IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
+    ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, IdValue,
+    InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
 };
 pub use ferrodash_server::*;
 pub use serde_json::{Value, json};
@@ -55,8 +55,8 @@ pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
         ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, MemoCache,
-        NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Triggered, Value,
-        callback, dash_table, dcc, html, json,
+        NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Store, StoreKey,
+        Triggered, Value, callback, dash_table, dcc, html, json,
     };
 }
 

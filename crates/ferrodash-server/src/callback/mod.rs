@@ -17,6 +17,7 @@ mod clientside;
 mod extract;
 mod handler;
 mod request;
+mod server_store;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -33,6 +34,8 @@ pub use extract::{
 };
 pub use handler::{AsyncHandler, SyncHandler};
 pub use request::CallbackRequest;
+pub use server_store::Store;
+pub(crate) use server_store::client_store_problem;
 
 pub(crate) use handler::{BoxFuture, ErasedHandler, panic_message};
 pub use request::PropsUpdate;

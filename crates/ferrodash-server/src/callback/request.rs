@@ -37,7 +37,6 @@ impl SideUpdates {
 
 /// Everything a callback's arguments are extracted from: the values the
 /// browser sent, which inputs fired, and the app's shared state.
-#[derive(Debug)]
 pub struct CallbackRequest {
     pub(crate) spec: Arc<CallbackSpec>,
     pub(crate) inputs: Vec<Option<Resolved<DepValue>>>,
@@ -46,10 +45,23 @@ pub struct CallbackRequest {
     pub(crate) side_updates: SideUpdates,
     pub(crate) headers: HeaderMap,
     pub(crate) app_state: Arc<StateMap>,
+    /// Who cached and stored data belongs to, read from the headers.
+    pub(crate) cache_scope: crate::app::CacheScopeFn,
     /// Set when the callback runs as a background job.
     pub(crate) job: Option<Arc<JobShared>>,
     pub(crate) next_input: usize,
     pub(crate) next_state: usize,
+}
+
+impl std::fmt::Debug for CallbackRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallbackRequest")
+            .field("callback", &self.spec.name)
+            .field("inputs", &self.inputs)
+            .field("state", &self.state)
+            .field("changed_prop_ids", &self.changed_prop_ids)
+            .finish_non_exhaustive()
+    }
 }
 
 impl CallbackRequest {

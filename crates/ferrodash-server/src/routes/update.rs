@@ -19,7 +19,9 @@ use serde_json::{Map, Value, json};
 
 use crate::app::{App, Registered};
 use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
-use crate::callback::{BoxFuture, CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates};
+use crate::callback::{
+    BoxFuture, CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates, client_store_problem,
+};
 use crate::rejection::{ProtocolError, json_response, server_error};
 use ferrodash_cache::CacheKey;
 
@@ -168,6 +170,7 @@ async fn dispatch(
         side_updates: side_updates.clone(),
         headers,
         app_state: app.inner.state.clone(),
+        cache_scope: app.inner.cache_scope.clone(),
         job: job.clone(),
         next_input: 0,
         next_state: 0,
@@ -201,7 +204,14 @@ async fn dispatch(
                 problem,
             })
         }
-        Err(error) => Ok(failed(registered, &outputs, &error, debug)),
+        Err(error) => match client_store_problem(&error) {
+            Some(problem) => Err(ProtocolError::InvalidArgument {
+                callback: spec.name.clone(),
+                argument: "server-side store key".to_owned(),
+                problem: problem.to_string(),
+            }),
+            None => Ok(failed(registered, &outputs, &error, debug)),
+        },
     }
 }
 

@@ -6,5 +6,6 @@ mod build;
 mod callbacks;
 mod malformed;
 mod pages;
+mod server_store;
 mod static_files;
 mod support;
