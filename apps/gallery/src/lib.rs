@@ -73,6 +73,12 @@ pub const EXAMPLES: &[Example] = &[
         blurb: "A background job computes a report into the server's cache and sends only its key; a chained callback draws it, and repeats come from the cache.",
         build: example_signalling::app,
     },
+    Example {
+        path: "/big-series/",
+        title: "A 10-million-point time series",
+        blurb: "Zoom and pan smoothly: each view is downsampled on the server (MinMaxLTTB) to about 2,000 points, with no per-user state.",
+        build: example_big_series::app,
+    },
 ];
 
 fn home() -> BuildResult<App> {

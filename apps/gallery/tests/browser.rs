@@ -575,3 +575,62 @@ async fn signalling_sends_only_a_key_and_serves_repeats_from_the_cache() -> Test
     assert_no_console_errors(&page).await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn big_series_zooms_with_server_side_downsampling() -> TestResult {
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/big-series/", "#series .main-svg").await?;
+    page.wait_until("document.querySelector('#series .scatterlayer .trace path.js-line')?.getAttribute('d').length > 1000")
+        .await?;
+    let note = page.text("#view-note").await?;
+    assert!(
+        note.starts_with("10,000,000 of 10,000,000 points in view, 2000 drawn"),
+        "{note}"
+    );
+    // The trace holds the downsampled points, decoded from typed arrays.
+    let drawn: usize = page
+        .eval("document.querySelector('#series .js-plotly-plot')._fullData[0].x.length")
+        .await?;
+    assert_eq!(drawn, 2_000);
+
+    // Draw a zoom box over a tenth of the plot's width with the mouse.
+    let (left, top, width, height): (f64, f64, f64, f64) = page
+        .eval("(() => { const r = document.querySelector('#series .nsewdrag').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()")
+        .await?;
+    let y = height.mul_add(0.5, top);
+    page.drag(
+        (width.mul_add(0.40, left), y),
+        (width.mul_add(0.50, left), y),
+    )
+    .await?;
+    // The server answers with the points of that range only: about a tenth
+    // of the series in view, still about 2,000 drawn, all inside the range.
+    page.wait_until("!document.querySelector('#view-note').innerText.startsWith('10,000,000 of')")
+        .await?;
+    let note = page.text("#view-note").await?;
+    let in_view: f64 = note
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .replace(',', "")
+        .parse()?;
+    assert!((700_000.0..1_300_000.0).contains(&in_view), "{note}");
+    let (count, inside): (usize, bool) = page
+        .eval("(() => { const gd = document.querySelector('#series .js-plotly-plot'); const x = gd._fullData[0].x; const r = gd.layout.xaxis.range.map((d) => new Date(d.replace(' ', 'T') + 'Z').getTime()); return [x.length, x[1] >= r[0] && x[x.length - 2] <= r[1]]; })()")
+        .await?;
+    assert!((1_900..=2_000).contains(&count), "{count} points drawn");
+    assert!(inside, "the drawn points lie in the zoomed range");
+
+    // Double-click resets the zoom: the whole series again.
+    page.run("Plotly.relayout(document.querySelector('#series .js-plotly-plot'), {'xaxis.autorange': true}).then(() => true)")
+        .await?;
+    page.wait_until(
+        "document.querySelector('#view-note').innerText.startsWith('10,000,000 of 10,000,000')",
+    )
+    .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-big-series.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}

@@ -85,6 +85,23 @@ impl<S: Into<PathSegment>> From<Vec<S>> for Location {
     }
 }
 
+/// Mixed keys and indexes as a tuple: `("data", 0, "x")`.
+macro_rules! location_tuple {
+    ($($name:ident),+) => {
+        impl<$($name: Into<PathSegment>),+> From<($($name,)+)> for Location {
+            #[allow(non_snake_case)]
+            fn from(($($name,)+): ($($name,)+)) -> Self {
+                Self(vec![$($name.into()),+])
+            }
+        }
+    };
+}
+location_tuple!(A, B);
+location_tuple!(A, B, C);
+location_tuple!(A, B, C, D);
+location_tuple!(A, B, C, D, E);
+location_tuple!(A, B, C, D, E, F);
+
 /// The operations a patch can carry, named as on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

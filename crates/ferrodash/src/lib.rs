@@ -32,6 +32,7 @@
 //! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
 //! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
 //! | `ferrodash-server` | the axum server, callbacks, background jobs, embedded front end |
+//! | `ferrodash-figures` | typed Plotly figures, a Plotly-Express-like API (`px`), downsampling |
 //! | `ferrodash-cache` | the memoize cache and server-side stores: in memory or Redis, scoped per user |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -44,6 +45,8 @@ pub use ferrodash_core::{
     ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, IdValue,
     InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
 };
+pub use ferrodash_figures as figures;
+pub use ferrodash_figures::{Figure, px};
 pub use ferrodash_server::*;
 pub use serde_json::{Value, json};
 
@@ -54,9 +57,9 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
-        ClientsideCallback, Component, ComponentId, InitialCall, Input, Json, MATCH, MemoCache,
-        NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Store, StoreKey,
-        Triggered, Value, callback, dash_table, dcc, html, json,
+        ClientsideCallback, Component, ComponentId, Figure, InitialCall, Input, Json, MATCH,
+        MemoCache, NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Store,
+        StoreKey, Triggered, Value, callback, dash_table, dcc, html, json, px,
     };
 }
 

@@ -3,26 +3,41 @@
 //!
 //! Run with `cargo run -p example-graph`, then open <http://127.0.0.1:8050>.
 
+use ferrodash::figures::layout::Axis;
+use ferrodash::figures::trace::{Mode, Scatter};
+use ferrodash::figures::{Figure, Layout};
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult};
 
-/// A figure with `series` line traces of 50 points each.
-fn figure(series: u32) -> Value {
+/// A figure with `series` line traces of 50 points each. Its numbers
+/// travel as plotly.js typed arrays.
+fn figure(series: u32) -> Figure {
     let x: Vec<u32> = (0..50).collect();
-    let traces: Vec<Value> = (1..=series)
-        .map(|s| {
-            let y: Vec<f64> = x.iter().map(|&i| (f64::from(i) / 8.0 + f64::from(s)).sin() * f64::from(s)).collect();
-            json!({"type": "scatter", "mode": "lines", "name": format!("Series {s}"), "x": x, "y": y})
-        })
-        .collect();
-    json!({
-        "data": traces,
-        "layout": {"title": {"text": format!("{series} series")}, "xaxis": {"title": {"text": "step"}}, "height": 420},
-    })
+    let traces = (1..=series).map(|s| {
+        let y: Vec<f64> = x
+            .iter()
+            .map(|&i| (f64::from(i) / 8.0 + f64::from(s)).sin() * f64::from(s))
+            .collect();
+        Scatter::new()
+            .x(x.clone())
+            .y(y)
+            .mode(Mode::Lines)
+            .name(format!("Series {s}"))
+    });
+    let mut figure = Figure::new().layout(
+        Layout::new()
+            .title(format!("{series} series"))
+            .xaxis(Axis::new().title("step"))
+            .height(420),
+    );
+    for trace in traces {
+        figure.add_trace(trace);
+    }
+    figure
 }
 
-async fn draw(Input(series): Input<Option<u32>>) -> Json<Value> {
-    Json(figure(series.unwrap_or(2).clamp(1, 8)))
+async fn draw(Input(series): Input<Option<u32>>) -> Figure {
+    figure(series.unwrap_or(2).clamp(1, 8))
 }
 
 /// The app's builder, mounted under `prefix` (`/` when it runs alone).
@@ -67,7 +82,11 @@ mod tests {
             .await;
         let figure = answer.json()["response"]["chart"]["figure"].clone();
         assert_eq!(figure["data"].as_array().map(Vec::len), Some(3));
-        assert_eq!(figure["data"][2]["y"].as_array().map(Vec::len), Some(50));
+        // Numbers travel as typed arrays: 50 float64 values in base64.
+        assert_eq!(figure["data"][2]["y"]["dtype"], "f8");
+        let bdata = figure["data"][2]["y"]["bdata"].as_str().unwrap();
+        assert_eq!(bdata.len(), (50_usize * 8).div_ceil(3) * 4);
+        assert_eq!(figure["data"][2]["x"]["dtype"], "i1");
         assert_eq!(figure["layout"]["title"]["text"], "3 series");
     }
 }

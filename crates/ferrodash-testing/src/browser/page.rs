@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chromiumoxide::cdp::browser_protocol::input::{
-    DispatchKeyEventParams, DispatchKeyEventType, InsertTextParams,
+    DispatchKeyEventParams, DispatchKeyEventType, DispatchMouseEventParams, DispatchMouseEventType,
+    InsertTextParams, MouseButton,
 };
 use chromiumoxide::cdp::browser_protocol::log::{EventEntryAdded, LogEntryLevel};
 use chromiumoxide::cdp::browser_protocol::page::{
@@ -256,6 +257,49 @@ impl Page {
         )
         .await
         .map_err(|e| missing_if(e, css, seen.load(Ordering::Relaxed)))
+    }
+
+    /// Drags the mouse with the left button held, from `from` to `to` (page
+    /// coordinates in CSS pixels), in ten moves: what a user does to zoom a
+    /// chart by drawing a box, or to move a slider's handle. Does not wait
+    /// for anything.
+    pub async fn drag(&self, from: (f64, f64), to: (f64, f64)) -> Result<(), BrowserError> {
+        const STEPS: u32 = 10;
+        let event = |kind: DispatchMouseEventType, (x, y): (f64, f64), buttons: i64| {
+            DispatchMouseEventParams::builder()
+                .r#type(kind)
+                .x(x)
+                .y(y)
+                .button(MouseButton::Left)
+                .buttons(buttons)
+                .click_count(1)
+                .build()
+                .map_err(|reason| {
+                    BrowserError::Cdp(CdpError::ChromeMessage(format!(
+                        "invalid mouse event: {reason}"
+                    )))
+                })
+        };
+        self.inner
+            .execute(event(DispatchMouseEventType::MouseMoved, from, 0)?)
+            .await?;
+        self.inner
+            .execute(event(DispatchMouseEventType::MousePressed, from, 1)?)
+            .await?;
+        for step in 1..=STEPS {
+            let t = f64::from(step) / f64::from(STEPS);
+            let at = (
+                (to.0 - from.0).mul_add(t, from.0),
+                (to.1 - from.1).mul_add(t, from.1),
+            );
+            self.inner
+                .execute(event(DispatchMouseEventType::MouseMoved, at, 1)?)
+                .await?;
+        }
+        self.inner
+            .execute(event(DispatchMouseEventType::MouseReleased, to, 0)?)
+            .await?;
+        Ok(())
     }
 
     /// Types `text` into the element that matches `css`, after the text it
