@@ -67,6 +67,9 @@ impl FromSetting for std::time::Duration {
     }
 }
 
+/// How a secret's value is shown.
+const REDACTED: &str = "[redacted]";
+
 /// Reads typed settings from the environment and a `.env` file.
 ///
 /// Every getter returns a value right away (a default when the variable is
@@ -149,7 +152,7 @@ impl Settings {
         let text = text.map(str::to_owned);
         let shown_for_summary = match (text.as_deref(), secret) {
             (None, _) => "(not set)".to_owned(),
-            (Some(_), true) => "[redacted]".to_owned(),
+            (Some(_), true) => REDACTED.to_owned(),
             (Some(t), false) => t.to_owned(),
         };
         self.read.push((variable.clone(), shown_for_summary));
@@ -157,7 +160,7 @@ impl Settings {
         let parsed = T::from_setting(&text);
         if parsed.is_none() {
             let shown = if secret {
-                "[redacted]".to_owned()
+                REDACTED.to_owned()
             } else {
                 format!("{text:?}")
             };
@@ -207,9 +210,20 @@ impl Settings {
 
     /// Records a problem found by the app's own checks (a value out of range,
     /// two settings that contradict each other).
+    ///
+    /// The value is shown in the message unless the variable was read as a
+    /// secret, which is shown `[redacted]`.
     pub fn invalid(&mut self, name: &str, expected: &str) {
         let (variable, text) = self.raw(name);
-        let shown = text.map_or_else(|| "not set".to_owned(), |t| format!("{t:?}"));
+        let secret = self
+            .read
+            .iter()
+            .any(|(k, shown)| *k == variable && shown == REDACTED);
+        let shown = match text {
+            None => "not set".to_owned(),
+            Some(_) if secret => REDACTED.to_owned(),
+            Some(t) => format!("{t:?}"),
+        };
         self.errors.push(SettingsError::Malformed {
             variable,
             expected: expected.to_owned(),
@@ -242,6 +256,23 @@ impl Settings {
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn an_apps_own_check_of_a_secret_does_not_show_it() {
+        let mut settings = Settings::from_pairs([
+            ("DATABASE_URL", "ftp://ada:hunter2@db"),
+            ("PORT", "99999"),
+        ]);
+        let url: Option<Secret<String>> = settings.secret_opt("DATABASE_URL");
+        assert!(url.is_some());
+        settings.invalid("DATABASE_URL", "a sqlite://, postgres:// or mysql:// URL");
+        let _: u32 = settings.get_or("PORT", 1);
+        settings.invalid("PORT", "a port below 65536");
+        let message = settings.finish().unwrap_err().to_string();
+        assert!(!message.contains("hunter2"), "{message}");
+        assert!(message.contains("DATABASE_URL"), "{message}");
+        assert!(message.contains("99999"), "{message}");
+    }
 
     #[test]
     fn every_problem_is_reported_at_once_and_secrets_never_show() {
