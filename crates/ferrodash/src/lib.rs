@@ -32,6 +32,7 @@
 //! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
 //! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
 //! | `ferrodash-server` | the axum server, callbacks, background jobs, embedded front end |
+//! | `ferrodash-data` | SQL binds: embedded SQLite by default, PostgreSQL, MySQL/MariaDB; queries in `.sql` files |
 //! | `ferrodash-figures` | typed Plotly figures, a Plotly-Express-like API (`px`), downsampling |
 //! | `ferrodash-cache` | the memoize cache and server-side stores: in memory or Redis, scoped per user |
 
@@ -41,6 +42,7 @@ pub use ferrodash_cache as cache;
 pub use ferrodash_cache::{MemoCache, Scope, ServerStore, StoreError, StoreKey};
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
+pub use ferrodash_data as data;
 pub use ferrodash_core::{
     ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, IdValue,
     InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,

@@ -1,0 +1,2 @@
+-- Users, newest first.
+select id, name from users order by id desc
