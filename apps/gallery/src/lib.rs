@@ -14,7 +14,28 @@ pub struct Example {
     pub title: &'static str,
     /// What it shows.
     pub blurb: &'static str,
-    build: fn(&str) -> BuildResult<App>,
+    build: fn(&str, &Gallery) -> BuildResult<App>,
+}
+
+/// What the gallery's examples share: the report's database.
+#[derive(Debug, Clone)]
+pub struct Gallery {
+    report: example_report::Report,
+}
+
+impl Gallery {
+    /// The gallery on the database at `database_url`: an SQLite file
+    /// (created and filled with made-up sales on first start), or a
+    /// PostgreSQL or MySQL/MariaDB database.
+    ///
+    /// # Errors
+    ///
+    /// When the database cannot be reached, written or read.
+    pub async fn open(database_url: &str) -> Result<Self, ferrodash::data::DataError> {
+        Ok(Self {
+            report: example_report::Report::open(database_url).await?,
+        })
+    }
 }
 
 /// Every example, in gallery order.
@@ -23,61 +44,67 @@ pub const EXAMPLES: &[Example] = &[
         path: "/hello-world/",
         title: "Hello world",
         blurb: "A text input and a greeting that follows it.",
-        build: example_hello_world::app,
+        build: |prefix, _| example_hello_world::app(prefix),
     },
     Example {
         path: "/multi-output/",
         title: "Multi-output and chained callbacks",
         blurb: "A country sets the city choices; the city sets a summary and its colour.",
-        build: example_multi_output::app,
+        build: |prefix, _| example_multi_output::app(prefix),
     },
     Example {
         path: "/patch-set-props/",
         title: "Patch and set_props",
         blurb: "Append to a list without resending it; update a status line on the side.",
-        build: example_patch_set_props::app,
+        build: |prefix, _| example_patch_set_props::app(prefix),
     },
     Example {
         path: "/datatable/",
         title: "DataTable",
         blurb: "A table filtered by a callback, sorted in the browser.",
-        build: example_datatable::app,
+        build: |prefix, _| example_datatable::app(prefix),
     },
     Example {
         path: "/graph/",
         title: "Graph",
         blurb: "A Plotly figure built in Rust, redrawn with more or fewer series.",
-        build: example_graph::app,
+        build: |prefix, _| example_graph::app(prefix),
     },
     Example {
         path: "/pattern-matching/",
         title: "Pattern-matching callbacks",
         blurb: "Cards added and removed by callbacks, each with its own MATCH callback; ALL and ALLSMALLER sums.",
-        build: example_pattern_matching::app,
+        build: |prefix, _| example_pattern_matching::app(prefix),
     },
     Example {
         path: "/clientside/",
         title: "Clientside callbacks",
         blurb: "Callbacks that run in the browser: inline JavaScript and a function from the assets folder.",
-        build: example_clientside::app,
+        build: |prefix, _| example_clientside::app(prefix),
     },
     Example {
         path: "/background/",
         title: "Background job",
         blurb: "A long job with a progress bar, a disabled button while it runs, live log lines and cancel.",
-        build: example_background::app,
+        build: |prefix, _| example_background::app(prefix),
     },
     Example {
         path: "/signalling/",
         title: "Signalling with a cache",
         blurb: "A background job computes a report into the server's cache and sends only its key; a chained callback draws it, and repeats come from the cache.",
-        build: example_signalling::app,
+        build: |prefix, _| example_signalling::app(prefix),
+    },
+    Example {
+        path: "/report/",
+        title: "A SQL-backed report",
+        blurb: "Revenue from SQL queries on an embedded SQLite file: a donut with the total in its centre, a treemap, bars by month, and filters.",
+        build: |prefix, gallery| example_report::app(prefix, &gallery.report),
     },
     Example {
         path: "/big-series/",
         title: "A 10-million-point time series",
         blurb: "Zoom and pan smoothly: each view is downsampled on the server (MinMaxLTTB) to about 2,000 points, with no per-user state.",
-        build: example_big_series::app,
+        build: |prefix, _| example_big_series::app(prefix),
     },
 ];
 
@@ -103,10 +130,14 @@ fn home() -> BuildResult<App> {
 }
 
 /// The gallery's routes: the home page at `/` and each example under its path.
-pub fn router() -> Result<Router, BuildErrors> {
+///
+/// # Errors
+///
+/// Every problem an app's build finds.
+pub fn router(gallery: &Gallery) -> Result<Router, BuildErrors> {
     let mut router = home()?.router();
     for example in EXAMPLES {
-        router = router.merge((example.build)(example.path)?.router());
+        router = router.merge((example.build)(example.path, gallery)?.router());
     }
     Ok(router)
 }

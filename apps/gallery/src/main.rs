@@ -1,22 +1,41 @@
 //! The gallery: `cargo run -p gallery`, then open <http://127.0.0.1:8050>.
 //!
-//! Settings, from the environment or a `.env` file:
-//! `FERRODASH_ADDR` (default `127.0.0.1:8050`) and `FERRODASH_LOG`
-//! (default `info`). Every wrong setting is reported at once.
+//! Settings, from the environment or a `.env` file; every wrong setting is
+//! reported at once, and secrets are never printed:
+//!
+//! | variable | default | |
+//! | --- | --- | --- |
+//! | `FERRODASH_ADDR` | `127.0.0.1:8050` | where to listen |
+//! | `FERRODASH_LOG` | `info` | log filter |
+//! | `FERRODASH_DATABASE_URL` | `sqlite://ferrodash-gallery.db` | the report's database (secret: may hold a password) |
 
 use std::net::SocketAddr;
 
-use ferrodash_settings::Settings;
+use ferrodash::data::Backend;
+use ferrodash_settings::{Secret, Settings};
+
+/// The embedded default: an SQLite file in the working directory.
+const DEFAULT_DATABASE_URL: &str = "sqlite://ferrodash-gallery.db";
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut settings = Settings::from_env().with_prefix("FERRODASH_");
     let addr: SocketAddr = settings.get_or("ADDR", SocketAddr::from(([127, 0, 0, 1], 8050)));
     let log: String = settings.get_or("LOG", "info".to_owned());
+    let database_url: Secret<String> = settings
+        .secret_opt("DATABASE_URL")
+        .unwrap_or_else(|| Secret::new(DEFAULT_DATABASE_URL.to_owned()));
+    if Backend::from_url(database_url.expose()).is_none() {
+        settings.invalid(
+            "DATABASE_URL",
+            "a sqlite://, postgres:// or mysql:// database URL",
+        );
+    }
     let summary = settings.summary();
     settings.finish()?;
     tracing_subscriber::fmt().with_env_filter(log).init();
     tracing::info!(settings = %summary, "starting the gallery");
-    ferrodash::serve_router(gallery::router()?, addr).await?;
+    let gallery = gallery::Gallery::open(database_url.expose()).await?;
+    ferrodash::serve_router(gallery::router(&gallery)?, addr).await?;
     Ok(())
 }

@@ -6,10 +6,42 @@ use ferrodash_testing::server::{RunningServer, spawn_router};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-async fn gallery() -> RunningServer {
-    spawn_router(gallery::router().expect("the gallery builds"))
+/// The gallery served on a free port, on its own SQLite file (removed when
+/// the test ends).
+struct TestGallery {
+    server: RunningServer,
+    database: std::path::PathBuf,
+}
+
+impl std::ops::Deref for TestGallery {
+    type Target = RunningServer;
+    fn deref(&self) -> &RunningServer {
+        &self.server
+    }
+}
+
+impl Drop for TestGallery {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.database.display()));
+        }
+    }
+}
+
+async fn gallery() -> TestGallery {
+    static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let database = std::env::temp_dir().join(format!(
+        "ferrodash-gallery-test-{}-{n}.db",
+        std::process::id()
+    ));
+    let shared = gallery::Gallery::open(&format!("sqlite://{}", database.display()))
         .await
-        .expect("the gallery serves")
+        .expect("the gallery's database opens");
+    let server = spawn_router(gallery::router(&shared).expect("the gallery builds"))
+        .await
+        .expect("the gallery serves");
+    TestGallery { server, database }
 }
 
 /// Opens `path` and waits until the renderer has drawn the layout.
@@ -350,14 +382,14 @@ async fn clientside_callbacks_never_reach_the_server() -> TestResult {
 
     let callback_requests = Arc::new(AtomicUsize::new(0));
     let counter = callback_requests.clone();
-    let router = gallery::router()?.layer(ferrodash::axum::middleware::from_fn(
-        move |request: Request, next: Next| {
+    let router = example_clientside::app("/clientside/")?.router().layer(
+        ferrodash::axum::middleware::from_fn(move |request: Request, next: Next| {
             if request.uri().path().ends_with("_dash-update-component") {
                 counter.fetch_add(1, Ordering::SeqCst);
             }
             next.run(request)
-        },
-    ));
+        }),
+    );
     let server = spawn_router(router).await?;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server, "/clientside/", "#celsius").await?;
@@ -633,4 +665,96 @@ async fn big_series_zooms_with_server_side_downsampling() -> TestResult {
         .await?;
     assert_no_console_errors(&page).await;
     Ok(())
+}
+
+mod report {
+    //! The SQL-backed report: three charts from SQL on the gallery's SQLite
+    //! file, the total in the donut's centre, and filters that redraw them.
+
+    use super::*;
+
+    /// The donut's centre text as Plotly draws it (`Total` and the amount
+    /// on two lines).
+    const CENTRE: &str = "document.querySelector('#donut .annotation-text')?.textContent";
+
+    /// Revenue in the filters, by a query of the test's own on the same file.
+    async fn expected_centre(database: &std::path::Path, region: Option<&str>) -> String {
+        use ferrodash::data::{Bind, BindConfig, Query};
+        let bind = Bind::connect(
+            "check",
+            &format!("sqlite://{}", database.display()),
+            BindConfig::default(),
+        )
+        .await
+        .expect("the test opens the file");
+        let (sql, params) = match region {
+            Some(region) => (
+                "select coalesce(sum(amount), 0) from sales where region = :region",
+                ferrodash::json!({ "region": region }),
+            ),
+            None => (
+                "select coalesce(sum(amount), 0) from sales",
+                ferrodash::json!({}),
+            ),
+        };
+        let total: f64 = bind
+            .run(Query::inline("total", sql))
+            .params(&params)
+            .fetch_one()
+            .await
+            .expect("the total");
+        bind.close().await;
+        // Plotly draws `<br>` as a line break: the text runs together.
+        example_report::centre_text(total).replace("<br>", "")
+    }
+
+    async fn centre_text(page: &Page) -> Result<String, Box<dyn std::error::Error>> {
+        Ok(page
+            .eval::<Option<String>>(CENTRE)
+            .await?
+            .unwrap_or_default())
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn report_draws_three_charts_from_sql_and_filters_redraw_them() -> TestResult {
+        let server = gallery().await;
+        let browser = Browser::launch().await?;
+        let page = open(&browser, &server, "/report/", "#donut .main-svg").await?;
+
+        // All three charts are drawn from the queries' rows.
+        page.wait_until("document.querySelectorAll('#donut .slice').length === 4")
+            .await?;
+        page.wait_until("document.querySelectorAll('#treemap .slice').length > 20")
+            .await?;
+        page.wait_until("document.querySelectorAll('#monthly .trace.bars').length === 3")
+            .await?;
+        let bars: usize = page.count("#monthly .trace.bars .point").await?;
+        assert_eq!(bars, 36, "12 months × 3 regions");
+        let expected = expected_centre(&server.database, None).await;
+        page.wait_until(&format!("{CENTRE} === {expected:?}"))
+            .await?;
+        assert!(expected.starts_with("Total$"), "{expected}");
+        let all_regions = centre_text(&page).await?;
+
+        // Choose Europe in the region filter: every chart follows.
+        page.click("#region").await?;
+        page.click(r#"[role=listbox] [role=option][data-option-index="3"]"#)
+            .await?;
+        let expected = expected_centre(&server.database, Some("Europe")).await;
+        page.wait_until(&format!("{CENTRE} === {expected:?}"))
+            .await?;
+        assert_ne!(expected, all_regions);
+        page.wait_until("document.querySelectorAll('#monthly .trace.bars').length === 1")
+            .await?;
+        page.wait_until(
+            "document.querySelector('#treemap .slice text')?.textContent.includes('Europe')",
+        )
+        .await?;
+        let headline = page.text("#headline").await?;
+        assert!(headline.contains("order lines"), "{headline}");
+        page.screenshot(std::env::temp_dir().join("ferrodash-report.png"))
+            .await?;
+        assert_no_console_errors(&page).await;
+        Ok(())
+    }
 }

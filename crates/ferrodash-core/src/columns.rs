@@ -38,6 +38,17 @@ impl Column {
         self.len() == 0
     }
 
+    /// Whether every entry is missing (true for an empty column).
+    #[must_use]
+    pub fn is_all_missing(&self) -> bool {
+        match self {
+            Self::Int(v) => v.iter().all(Option::is_none),
+            Self::Float(v) => v.iter().all(Option::is_none),
+            Self::Text(v) => v.iter().all(Option::is_none),
+            Self::Bool(v) => v.iter().all(Option::is_none),
+        }
+    }
+
     /// Whether the column holds numbers (whole or floating-point).
     #[must_use]
     pub const fn is_numeric(&self) -> bool {
@@ -58,9 +69,14 @@ impl Column {
 
     /// The values as floating-point numbers, missing entries as `NaN`
     /// (which Plotly draws as a gap); `None` for a column that is not
-    /// numeric.
+    /// numeric. A column with no values at all (empty, or every entry
+    /// missing) reads as numbers whatever its kind: a query that found no
+    /// rows cannot always tell the kind of a computed column.
     #[must_use]
     pub fn to_f64(&self) -> Option<Vec<f64>> {
+        if self.is_all_missing() {
+            return Some(vec![f64::NAN; self.len()]);
+        }
         match self {
             // Whole numbers beyond 2^53 lose precision, as they would in
             // the browser's JavaScript.
@@ -515,5 +531,9 @@ mod tests {
         assert_eq!(picked.to_string(), "2 rows × 2 columns (a, b)");
         assert_eq!(table.get("a").unwrap().to_f64().unwrap()[..2], [1.0, 2.0]);
         assert!(table.get("a").unwrap().to_f64().unwrap()[2].is_nan());
+        // Text with no values reads as numbers (a query with no rows).
+        assert_eq!(Column::Text(vec![]).to_f64(), Some(vec![]));
+        assert_eq!(Column::Text(vec![None]).to_f64().map(|v| v.len()), Some(1));
+        assert_eq!(Column::Text(vec![Some("x".into())]).to_f64(), None);
     }
 }

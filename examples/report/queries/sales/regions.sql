@@ -1,0 +1,2 @@
+-- The regions, for the filter.
+SELECT DISTINCT region FROM sales ORDER BY region
