@@ -17,10 +17,12 @@ pub struct Example {
     build: fn(&str, &Gallery) -> BuildResult<App>,
 }
 
-/// What the gallery's examples share: the report's database.
+/// What the gallery's examples share: the report's database, and the
+/// report's memoize cache.
 #[derive(Debug, Clone)]
 pub struct Gallery {
     report: example_report::Report,
+    cache: Option<MemoCache>,
 }
 
 impl Gallery {
@@ -34,7 +36,26 @@ impl Gallery {
     pub async fn open(database_url: &str) -> Result<Self, ferrodash::data::DataError> {
         Ok(Self {
             report: example_report::Report::open(database_url).await?,
+            cache: None,
         })
+    }
+
+    /// The gallery with the report's answers memoized in `cache` (one in
+    /// Redis, say, shared by several gallery processes) rather than in each
+    /// process's memory.
+    #[must_use]
+    pub fn with_cache(mut self, cache: MemoCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    fn report(&self, prefix: &str) -> BuildResult<App> {
+        let builder = example_report::builder(prefix, &self.report);
+        match &self.cache {
+            Some(cache) => builder.memo_cache(cache.clone()),
+            None => builder,
+        }
+        .build()
     }
 }
 
@@ -98,7 +119,7 @@ pub const EXAMPLES: &[Example] = &[
         path: "/report/",
         title: "A SQL-backed report",
         blurb: "Revenue from SQL queries on an embedded SQLite file: a donut with the total in its centre, a treemap, bars by month, and filters.",
-        build: |prefix, gallery| example_report::app(prefix, &gallery.report),
+        build: |prefix, gallery| gallery.report(prefix),
     },
     Example {
         path: "/big-series/",

@@ -8,9 +8,12 @@
 //! | `FERRODASH_ADDR` | `127.0.0.1:8050` | where to listen |
 //! | `FERRODASH_LOG` | `info` | log filter |
 //! | `FERRODASH_DATABASE_URL` | `sqlite://ferrodash-gallery.db` | the report's database (secret: may hold a password) |
+//! | `FERRODASH_REDIS_URL` | (none: in memory) | a Redis server for the report's cache, shared by several gallery processes (secret) |
 
 use std::net::SocketAddr;
 
+use ferrodash::MemoCache;
+use ferrodash::cache::{CacheConfig, RedisBackend};
 use ferrodash::data::Backend;
 use ferrodash_settings::{Secret, Settings};
 
@@ -31,11 +34,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             "a sqlite://, postgres:// or mysql:// database URL",
         );
     }
+    let redis_url: Option<Secret<String>> = settings.secret_opt("REDIS_URL");
     let summary = settings.summary();
     settings.finish()?;
     tracing_subscriber::fmt().with_env_filter(log).init();
     tracing::info!(settings = %summary, "starting the gallery");
-    let gallery = gallery::Gallery::open(database_url.expose()).await?;
+    let mut gallery = gallery::Gallery::open(database_url.expose()).await?;
+    if let Some(url) = redis_url {
+        let backend = RedisBackend::connect(url.expose()).await?;
+        gallery = gallery.with_cache(MemoCache::with_backend(backend, CacheConfig::default()));
+    }
     ferrodash::serve_router(gallery::router(&gallery)?, addr).await?;
     Ok(())
 }

@@ -71,6 +71,31 @@ fn a_database_that_cannot_be_reached_is_named_without_its_password() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn a_redis_server_that_cannot_be_reached_fails_without_its_password() {
+    let dir = scratch("unreachable-redis");
+    let output = gallery(&dir)
+        .env(
+            "FERRODASH_DATABASE_URL",
+            format!("sqlite://{}", dir.join("g.db").display()),
+        )
+        .env("FERRODASH_REDIS_URL", "redis://:hunter3@127.0.0.1:1/0")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stderr.contains("redis"), "{stderr}");
+    assert!(
+        stdout.contains("FERRODASH_REDIS_URL=[redacted]"),
+        "{stdout}"
+    );
+    for text in [&stderr, &stdout] {
+        assert!(!text.contains("hunter3"), "{text}");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -183,3 +183,69 @@ async fn opening_again_keeps_the_data_and_wrong_inputs_are_4xx() {
     assert!(answer.text().contains("months.value"), "{}", answer.text());
     remove(&file);
 }
+
+/// Two instances of the report app, each on its own database file, sharing
+/// one Redis server as their memoize cache: the second serves what the first
+/// computed, even though its own table has since been emptied.
+#[tokio::test]
+async fn a_result_computed_by_one_app_instance_is_served_to_another_from_redis() {
+    use ferrodash::MemoCache;
+    use ferrodash::cache::{CacheConfig, RedisBackend};
+
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let prefix = format!("ferrodash-test:report:{}:{nanos}:", std::process::id());
+    let redis_cache = || async {
+        let backend = RedisBackend::connect("redis://127.0.0.1:6379")
+            .await
+            .expect("a Redis server on 127.0.0.1:6379 (scripts/test starts one)")
+            .with_prefix(prefix.clone());
+        MemoCache::with_backend(backend, CacheConfig::default())
+    };
+    let (first_report, first_file) = report().await;
+    let (second_report, second_file) = report().await;
+    let first_cache = redis_cache().await;
+    let second_cache = redis_cache().await;
+    let first = TestClient::new(
+        &super::builder("/", &first_report)
+            .memo_cache(first_cache.clone())
+            .build()
+            .unwrap(),
+    );
+    let second = TestClient::new(
+        &super::builder("/", &second_report)
+            .memo_cache(second_cache.clone())
+            .build()
+            .unwrap(),
+    );
+
+    let answer = first.call(&call("Asia Pacific", [0, 5])).await;
+    assert_eq!(answer.status(), 200, "{}", answer.text());
+    let computed = answer.json();
+    assert_eq!(first_cache.stats().misses, 1);
+
+    // The second instance's own data is gone: only the cache can answer.
+    second_report
+        .bind()
+        .run(Query::inline("empty", "delete from sales"))
+        .execute()
+        .await
+        .unwrap();
+    let answer = second.call(&call("Asia Pacific", [0, 5])).await;
+    assert_eq!(answer.status(), 200, "{}", answer.text());
+    assert_eq!(answer.json(), computed, "served from Redis");
+    let stats = second_cache.stats();
+    assert_eq!((stats.hits, stats.misses), (1, 0));
+
+    // Other filters were never computed: the second instance finds its
+    // table empty.
+    let answer = second.call(&call("Europe", [0, 5])).await;
+    let headline = answer.json()["response"]["headline"]["children"].clone();
+    assert!(
+        headline.as_str().unwrap().starts_with("0 order lines"),
+        "{headline}"
+    );
+    remove(&first_file);
+    remove(&second_file);
+}
