@@ -1,6 +1,6 @@
 //! [`bar`]: bar charts, one trace per colour category.
 
-use super::common::{self, IntoColumns, Options, Table, option_methods};
+use super::common::{self, IntoColumns, Options, Table, column_option, option_methods};
 use crate::data_array::DataArray;
 use crate::error::FigureError;
 use crate::figure::Figure;
@@ -60,29 +60,25 @@ pub fn bar<'a>(data: impl IntoColumns<'a>) -> BarChart<'a> {
 impl BarChart<'_> {
     option_methods!();
 
-    /// The column along x.
-    pub fn x(mut self, column: impl Into<String>) -> Self {
-        self.x = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column along x.
+        x
+    );
 
-    /// The column along y.
-    pub fn y(mut self, column: impl Into<String>) -> Self {
-        self.y = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column along y.
+        y
+    );
 
-    /// The column whose categories become separate traces (and colours).
-    pub fn color(mut self, column: impl Into<String>) -> Self {
-        self.color = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column whose categories become separate traces (and colours).
+        color
+    );
 
-    /// The column whose values are written on the bars.
-    pub fn text(mut self, column: impl Into<String>) -> Self {
-        self.text = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column whose values are written on the bars.
+        text
+    );
 
     /// How the colour traces share a position: grouped, stacked, …
     pub const fn barmode(mut self, mode: BarMode) -> Self {

@@ -1,6 +1,6 @@
 //! [`box_plot`]: distributions per category.
 
-use super::common::{self, IntoColumns, Options, Table, option_methods};
+use super::common::{self, IntoColumns, Options, Table, column_option, option_methods};
 use crate::data_array::DataArray;
 use crate::error::FigureError;
 use crate::figure::Figure;
@@ -50,23 +50,20 @@ pub fn box_plot<'a>(data: impl IntoColumns<'a>) -> BoxChart<'a> {
 impl BoxChart<'_> {
     option_methods!();
 
-    /// The category column (one box per value).
-    pub fn x(mut self, column: impl Into<String>) -> Self {
-        self.x = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The category column (one box per value).
+        x
+    );
 
-    /// The numeric column whose distribution is drawn.
-    pub fn y(mut self, column: impl Into<String>) -> Self {
-        self.y = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The numeric column whose distribution is drawn.
+        y
+    );
 
-    /// The column whose categories become separate, side-by-side traces.
-    pub fn color(mut self, column: impl Into<String>) -> Self {
-        self.color = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column whose categories become separate, side-by-side traces.
+        color
+    );
 
     /// Which sample points are drawn beside the boxes.
     pub const fn points(mut self, points: BoxPoints) -> Self {

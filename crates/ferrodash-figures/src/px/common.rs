@@ -142,6 +142,35 @@ impl Options {
     }
 }
 
+/// A setter naming the column an option reads; expects an
+/// `Option<String>` field of the same name.
+macro_rules! column_option {
+    ($(#[$m:meta])* $name:ident) => {
+        $(#[$m])*
+        pub fn $name(mut self, column: impl Into<String>) -> Self {
+            self.$name = Some(column.into());
+            self
+        }
+    };
+}
+
+/// The SVG-or-WebGL setters; expects `render_mode` and `threshold` fields.
+macro_rules! render_mode_methods {
+    () => {
+        /// SVG, WebGL, or WebGL above the point threshold (the default).
+        pub const fn render_mode(mut self, mode: RenderMode) -> Self {
+            self.render_mode = mode;
+            self
+        }
+
+        /// The row count above which [`RenderMode::Auto`] uses WebGL.
+        pub const fn webgl_threshold(mut self, points: usize) -> Self {
+            self.threshold = points;
+            self
+        }
+    };
+}
+
 /// Setters for [`Options`]; expects `self.opts`.
 macro_rules! option_methods {
     () => {
@@ -192,7 +221,9 @@ macro_rules! option_methods {
         }
     };
 }
+pub(crate) use column_option;
 pub(crate) use option_methods;
+pub(crate) use render_mode_methods;
 
 /// The column called `name`.
 pub(crate) fn column<'c>(table: &'c Columns, name: &str) -> Result<&'c Column, FigureError> {

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::common::{self, IntoColumns, Options, Table, option_methods};
+use super::common::{self, IntoColumns, Options, Table, column_option, option_methods};
 use crate::data_array::DataArray;
 use crate::error::FigureError;
 use crate::figure::Figure;
@@ -134,11 +134,10 @@ impl HierarchyChart<'_> {
         self
     }
 
-    /// The numeric column summed into every node.
-    pub fn values(mut self, column: impl Into<String>) -> Self {
-        self.values = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The numeric column summed into every node.
+        values
+    );
 
     /// How many levels are shown at once.
     pub const fn maxdepth(mut self, depth: i32) -> Self {

@@ -1,6 +1,6 @@
 //! [`histogram`]: binned counts, one trace per colour category.
 
-use super::common::{self, IntoColumns, Options, Table, option_methods};
+use super::common::{self, IntoColumns, Options, Table, column_option, option_methods};
 use crate::data_array::DataArray;
 use crate::error::FigureError;
 use crate::figure::Figure;
@@ -48,17 +48,15 @@ pub fn histogram<'a>(data: impl IntoColumns<'a>) -> HistogramChart<'a> {
 impl HistogramChart<'_> {
     option_methods!();
 
-    /// The column binned along x.
-    pub fn x(mut self, column: impl Into<String>) -> Self {
-        self.x = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column binned along x.
+        x
+    );
 
-    /// The column whose categories become separate traces.
-    pub fn color(mut self, column: impl Into<String>) -> Self {
-        self.color = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column whose categories become separate traces.
+        color
+    );
 
     /// The largest number of bins.
     pub const fn nbins(mut self, bins: u32) -> Self {

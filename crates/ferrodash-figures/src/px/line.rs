@@ -1,7 +1,8 @@
 //! [`line`]: line charts, one line per colour category.
 
 use super::common::{
-    self, IntoColumns, Options, RenderMode, Table, WEBGL_THRESHOLD, option_methods,
+    self, IntoColumns, Options, RenderMode, Table, WEBGL_THRESHOLD, column_option, option_methods,
+    render_mode_methods,
 };
 use crate::data_array::DataArray;
 use crate::error::FigureError;
@@ -54,23 +55,20 @@ pub fn line<'a>(data: impl IntoColumns<'a>) -> LineChart<'a> {
 impl LineChart<'_> {
     option_methods!();
 
-    /// The column along x.
-    pub fn x(mut self, column: impl Into<String>) -> Self {
-        self.x = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column along x.
+        x
+    );
 
-    /// The numeric column along y.
-    pub fn y(mut self, column: impl Into<String>) -> Self {
-        self.y = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The numeric column along y.
+        y
+    );
 
-    /// The column whose categories become separate lines.
-    pub fn color(mut self, column: impl Into<String>) -> Self {
-        self.color = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column whose categories become separate lines.
+        color
+    );
 
     /// Whether points are marked on the lines.
     pub const fn markers(mut self, markers: bool) -> Self {
@@ -78,17 +76,7 @@ impl LineChart<'_> {
         self
     }
 
-    /// SVG, WebGL, or WebGL above the point threshold (the default).
-    pub const fn render_mode(mut self, mode: RenderMode) -> Self {
-        self.render_mode = mode;
-        self
-    }
-
-    /// The row count above which [`RenderMode::Auto`] uses WebGL.
-    pub const fn webgl_threshold(mut self, points: usize) -> Self {
-        self.threshold = points;
-        self
-    }
+    render_mode_methods!();
 
     /// The figure.
     ///

@@ -1,6 +1,8 @@
 //! [`pie`] and [`donut`]: sector charts with an optional centre text.
 
-use super::common::{self, IntoColumns, MISSING_LABEL, Options, Table, option_methods};
+use super::common::{
+    self, IntoColumns, MISSING_LABEL, Options, Table, column_option, option_methods,
+};
 use crate::data_array::DataArray;
 use crate::error::FigureError;
 use crate::figure::Figure;
@@ -63,17 +65,15 @@ pub fn donut<'a>(data: impl IntoColumns<'a>) -> PieChart<'a> {
 impl PieChart<'_> {
     option_methods!();
 
-    /// The column naming each sector.
-    pub fn names(mut self, column: impl Into<String>) -> Self {
-        self.names = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column naming each sector.
+        names
+    );
 
-    /// The numeric column sizing each sector.
-    pub fn values(mut self, column: impl Into<String>) -> Self {
-        self.values = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The numeric column sizing each sector.
+        values
+    );
 
     /// The hole's share of the radius, 0 to 1.
     pub const fn hole(mut self, hole: f64) -> Self {

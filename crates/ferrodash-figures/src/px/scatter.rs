@@ -1,7 +1,8 @@
 //! [`scatter`]: scatter plots, WebGL above a point threshold.
 
 use super::common::{
-    self, IntoColumns, Options, RenderMode, Table, WEBGL_THRESHOLD, option_methods,
+    self, IntoColumns, Options, RenderMode, Table, WEBGL_THRESHOLD, column_option, option_methods,
+    render_mode_methods,
 };
 use crate::data_array::DataArray;
 use crate::error::FigureError;
@@ -62,41 +63,27 @@ pub fn scatter<'a>(data: impl IntoColumns<'a>) -> ScatterChart<'a> {
 impl ScatterChart<'_> {
     option_methods!();
 
-    /// The column along x.
-    pub fn x(mut self, column: impl Into<String>) -> Self {
-        self.x = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column along x.
+        x
+    );
 
-    /// The column along y.
-    pub fn y(mut self, column: impl Into<String>) -> Self {
-        self.y = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The column along y.
+        y
+    );
 
-    /// The colour column: categories (text) or a colour scale (numbers).
-    pub fn color(mut self, column: impl Into<String>) -> Self {
-        self.color = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The colour column: categories (text) or a colour scale (numbers).
+        color
+    );
 
-    /// The numeric column that sets marker areas (missing: size 0).
-    pub fn size(mut self, column: impl Into<String>) -> Self {
-        self.size = Some(column.into());
-        self
-    }
+    column_option!(
+        /// The numeric column that sets marker areas (missing: size 0).
+        size
+    );
 
-    /// SVG, WebGL, or WebGL above the point threshold (the default).
-    pub const fn render_mode(mut self, mode: RenderMode) -> Self {
-        self.render_mode = mode;
-        self
-    }
-
-    /// The row count above which [`RenderMode::Auto`] uses WebGL.
-    pub const fn webgl_threshold(mut self, points: usize) -> Self {
-        self.threshold = points;
-        self
-    }
+    render_mode_methods!();
 
     /// The figure.
     ///
