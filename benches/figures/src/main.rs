@@ -10,7 +10,10 @@
 //!
 //! Run with `cargo run --release -p ferrodash-bench-figures [ZOOMS]`.
 
-#![allow(clippy::suboptimal_flops, reason = "plain arithmetic reads better in a benchmark")]
+#![allow(
+    clippy::suboptimal_flops,
+    reason = "plain arithmetic reads better in a benchmark"
+)]
 
 use std::io::Write as _;
 use std::time::{Duration, Instant};

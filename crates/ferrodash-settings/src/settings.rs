@@ -259,10 +259,8 @@ mod tests {
 
     #[test]
     fn an_apps_own_check_of_a_secret_does_not_show_it() {
-        let mut settings = Settings::from_pairs([
-            ("DATABASE_URL", "ftp://ada:hunter2@db"),
-            ("PORT", "99999"),
-        ]);
+        let mut settings =
+            Settings::from_pairs([("DATABASE_URL", "ftp://ada:hunter2@db"), ("PORT", "99999")]);
         let url: Option<Secret<String>> = settings.secret_opt("DATABASE_URL");
         assert!(url.is_some());
         settings.invalid("DATABASE_URL", "a sqlite://, postgres:// or mysql:// URL");

@@ -42,11 +42,11 @@ pub use ferrodash_cache as cache;
 pub use ferrodash_cache::{MemoCache, Scope, ServerStore, StoreError, StoreKey};
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
-pub use ferrodash_data as data;
 pub use ferrodash_core::{
     ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, IdValue,
     InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
 };
+pub use ferrodash_data as data;
 pub use ferrodash_figures as figures;
 pub use ferrodash_figures::{Figure, px};
 pub use ferrodash_server::*;

@@ -22,7 +22,10 @@ impl Series {
     /// slow drift, noise, a few spikes and an hour-long outage (NaN, drawn
     /// as a gap) every ten days.
     #[must_use]
-    #[allow(clippy::suboptimal_flops, reason = "plain arithmetic reads better for made-up data")]
+    #[allow(
+        clippy::suboptimal_flops,
+        reason = "plain arithmetic reads better for made-up data"
+    )]
     pub fn generate(points: usize) -> Self {
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
