@@ -20,8 +20,9 @@
 //! - Results: [`QueryCall::fetch`] (rows deserialized with serde),
 //!   [`QueryCall::fetch_one`], [`QueryCall::fetch_optional`],
 //!   [`QueryCall::fetch_columns`] (a [`ferrodash_core::Columns`] for
-//!   figures), [`QueryCall::execute`] (rows affected) and
-//!   [`Bind::execute_script`] (schema and seed SQL).
+//!   figures), [`QueryCall::execute`] (rows affected),
+//!   [`QueryCall::execute_many`] (one statement per row, in one
+//!   transaction) and [`Bind::execute_script`] (schema and seed SQL).
 //! - One error type, [`DataError`], whose messages name the bind, the query
 //!   and its file. Passwords never appear in errors or `Debug` output.
 //!
