@@ -1,13 +1,13 @@
 //! A cache shared by several processes: entries in a Redis server.
 
 use std::fmt;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use redis::AsyncCommands;
 use redis::aio::ConnectionManager;
 
-use crate::backend::{BoxFuture, CacheBackend};
+use crate::backend::{BoxFuture, CacheBackend, Lookup};
 use crate::{CacheError, CacheKey};
 
 fn backend_error(error: redis::RedisError) -> CacheError {
@@ -17,9 +17,18 @@ fn backend_error(error: redis::RedisError) -> CacheError {
     }
 }
 
+/// How often a call waiting on another's computation looks for its value.
+const POLL: Duration = Duration::from_millis(20);
+
 /// Entries in a Redis server, so every process of an app shares them: a
 /// result computed by one instance is served to the others. Each entry is a
 /// Redis string under `<prefix><hex key>` with the entry's time to live.
+///
+/// Concurrent memoize calls for one key compute once, across processes:
+/// the first takes a lock (`<prefix><hex key>:lock`, `SET NX` with a time
+/// to live, [`RedisBackend::with_lock_timeout`]) and computes; the others
+/// wait for its value. A computation that fails or outlives its lock lets
+/// the next caller compute.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), ferrodash_cache::CacheError> {
@@ -33,6 +42,7 @@ fn backend_error(error: redis::RedisError) -> CacheError {
 pub struct RedisBackend {
     connection: ConnectionManager,
     prefix: String,
+    lock_timeout: Duration,
 }
 
 impl fmt::Debug for RedisBackend {
@@ -59,7 +69,16 @@ impl RedisBackend {
         Ok(Self {
             connection,
             prefix: "ferrodash:cache:".to_owned(),
+            lock_timeout: Duration::from_secs(60),
         })
+    }
+
+    /// How long one computation may keep the others waiting (default one
+    /// minute); past it, a waiting caller computes the value itself.
+    #[must_use]
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> Self {
+        self.lock_timeout = timeout.max(Duration::from_millis(1));
+        self
     }
 
     /// Puts every key under `prefix`, so apps sharing a server keep apart
@@ -72,6 +91,52 @@ impl RedisBackend {
 
     fn redis_key(&self, key: &CacheKey) -> String {
         format!("{}{}", self.prefix, hex::encode(key.digest()))
+    }
+
+    /// Takes `key`'s computation lock; `Some(token)` when this caller holds
+    /// it.
+    async fn lock(&self, lock: &str) -> Result<Option<String>, CacheError> {
+        let token = hex::encode(rand::random::<[u8; 16]>());
+        let millis = u64::try_from(self.lock_timeout.as_millis()).unwrap_or(u64::MAX);
+        let options = redis::SetOptions::default()
+            .conditional_set(redis::ExistenceCheck::NX)
+            .with_expiration(redis::SetExpiry::PX(millis));
+        let set: Option<String> = self
+            .connection
+            .clone()
+            .set_options(lock, &token, options)
+            .await
+            .map_err(backend_error)?;
+        Ok(set.map(|_| token))
+    }
+
+    /// Releases a lock this caller holds (and only then: a computation that
+    /// outlived its lock must not release the next holder's).
+    async fn unlock(&self, lock: &str, token: &str) -> Result<(), CacheError> {
+        let mut connection = self.connection.clone();
+        let holder: Option<String> = connection.get(lock).await.map_err(backend_error)?;
+        if holder.as_deref() == Some(token) {
+            let _: i64 = connection.del(lock).await.map_err(backend_error)?;
+        }
+        Ok(())
+    }
+
+    /// Computes under the lock: `init`'s value is stored and answered.
+    async fn compute(
+        &self,
+        key: &CacheKey,
+        ttl: Duration,
+        init: BoxFuture<'_, Option<Bytes>>,
+    ) -> Result<Option<Lookup>, CacheError> {
+        // Another process may have stored the value since the first look.
+        if let Some(value) = self.get(key).await? {
+            return Ok(Some(Lookup::new(value, false)));
+        }
+        let Some(value) = init.await else {
+            return Ok(None);
+        };
+        self.set(key, value.clone(), ttl).await?;
+        Ok(Some(Lookup::new(value, true)))
     }
 }
 
@@ -103,6 +168,40 @@ impl CacheBackend for RedisBackend {
                 .await
                 .map_err(backend_error)?;
             Ok(())
+        })
+    }
+
+    fn get_or_insert_with<'a>(
+        &'a self,
+        key: &'a CacheKey,
+        ttl: Duration,
+        init: BoxFuture<'a, Option<Bytes>>,
+    ) -> BoxFuture<'a, Result<Option<Lookup>, CacheError>> {
+        Box::pin(async move {
+            if let Some(value) = self.get(key).await? {
+                return Ok(Some(Lookup::new(value, false)));
+            }
+            let lock = format!("{}:lock", self.redis_key(key));
+            if let Some(token) = self.lock(&lock).await? {
+                let result = self.compute(key, ttl, init).await;
+                let unlocked = self.unlock(&lock, &token).await;
+                return result.and_then(|lookup| unlocked.map(|()| lookup));
+            }
+            // Another caller computes: wait for its value. `init` is dropped
+            // unrun, so the memoize call still holds its computation and
+            // tries again when this answers `None`.
+            let deadline = Instant::now() + self.lock_timeout;
+            let mut connection = self.connection.clone();
+            loop {
+                tokio::time::sleep(POLL).await;
+                if let Some(value) = self.get(key).await? {
+                    return Ok(Some(Lookup::new(value, false)));
+                }
+                let held: bool = connection.exists(&lock).await.map_err(backend_error)?;
+                if !held || Instant::now() >= deadline {
+                    return Ok(None);
+                }
+            }
         })
     }
 

@@ -103,3 +103,63 @@ async fn an_unreachable_server_is_a_clear_error() {
         .unwrap_err();
     assert!(error.to_string().contains("redis"), "{error}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_in_two_instances_compute_once() {
+    let prefix = prefix("single-flight");
+    let first = instance(&prefix).await;
+    let second = instance(&prefix).await;
+    let computed = Arc::new(AtomicUsize::new(0));
+    let calls = (0..8).map(|i| {
+        let cache = if i % 2 == 0 {
+            first.clone()
+        } else {
+            second.clone()
+        };
+        let computed = computed.clone();
+        tokio::spawn(async move {
+            cache
+                .memoize("slow", &"q", &Scope::Public, None, || async move {
+                    computed.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(Duration::from_millis(300)).await;
+                    vec![1_u32, 2, 3]
+                })
+                .await
+                .unwrap()
+        })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        assert_eq!(call.await.unwrap(), vec![1, 2, 3]);
+    }
+    assert_eq!(
+        computed.load(Ordering::SeqCst),
+        1,
+        "one computation for eight calls"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_computation_lets_a_waiting_caller_compute() {
+    let prefix = prefix("single-flight-failure");
+    let first = instance(&prefix).await;
+    let second = instance(&prefix).await;
+    let failing = tokio::spawn({
+        let first = first.clone();
+        async move {
+            first
+                .try_memoize("flaky", &1, &Scope::Public, None, || async {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    Err::<u32, _>(ferrodash_cache::CacheError::InvalidToken)
+                })
+                .await
+        }
+    });
+    // Starts while the first call holds the lock, waits, then computes.
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let value: u32 = second
+        .memoize("flaky", &1, &Scope::Public, None, || async { 7 })
+        .await
+        .unwrap();
+    assert_eq!(value, 7);
+    assert!(failing.await.unwrap().is_err());
+}
