@@ -758,3 +758,33 @@ mod report {
         Ok(())
     }
 }
+
+/// Every page above runs under the default Content-Security-Policy and ends
+/// with `assert_no_console_errors`; this shows that a violation would be
+/// such an error: a policy without the renderer's hash blocks its start.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_csp_violation_would_show_as_a_console_error() -> TestResult {
+    let strict = example_hello_world::builder("/")
+        .content_security_policy("default-src 'self'; script-src 'self'")
+        .build()?;
+    let server = spawn_router(strict.router()).await?;
+    let browser = Browser::launch().await?;
+    let page = browser.open(&server.url("/")).await?;
+    page.wait_until("document.readyState === 'complete'")
+        .await?;
+    let started = std::time::Instant::now();
+    let errors = loop {
+        let errors = page.console_errors().await;
+        if !errors.is_empty() || started.elapsed() > std::time::Duration::from_secs(10) {
+            break errors;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        errors.iter().any(|e| e.contains("Content Security Policy")),
+        "{errors:#?}"
+    );
+    // Nothing rendered: the renderer never started.
+    assert_eq!(page.count("#greeting").await?, 0);
+    Ok(())
+}

@@ -59,6 +59,7 @@ pub(crate) struct AppInner {
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) cache: MemoCache,
     pub(crate) cache_scope: CacheScopeFn,
+    pub(crate) security_headers: crate::security::SecurityHeaders,
 }
 
 /// Picks the cache scope (the user or tenant) of a request.
@@ -162,6 +163,25 @@ impl AppBuilder {
     /// Sets the page title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.config.title = title.into();
+        self
+    }
+
+    /// Who may show the app in a frame (CSP `frame-ancestors`), e.g.
+    /// `["'self'", "https://portal.example.com"]` to let a portal embed a
+    /// dashboard. Default: the app's own origin only.
+    pub fn frame_ancestors<S: Into<String>>(
+        mut self,
+        sources: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.config.security.frame_ancestors = sources.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Replaces the default Content-Security-Policy (see
+    /// [`SecurityConfig`](crate::SecurityConfig)) with `policy`, e.g. for a
+    /// custom index template with inline scripts of its own.
+    pub fn content_security_policy(mut self, policy: impl Into<String>) -> Self {
+        self.config.security.content_security_policy = Some(policy.into());
         self
     }
 
@@ -369,6 +389,30 @@ impl AppBuilder {
             suppress_callback_exceptions: self.config.suppress_callback_exceptions,
         }));
 
+        // Every inline script the page will run, for the CSP's hashes.
+        let security_headers = {
+            let mut sources = vec![crate::index::RENDERER_SCRIPT.to_owned()];
+            sources.extend(
+                self.inline_scripts
+                    .iter()
+                    .map(|s| crate::index::inline_script_text(s)),
+            );
+            sources.extend(
+                self.clientside
+                    .iter()
+                    .filter_map(|c| c.inline_script())
+                    .map(|s| crate::index::inline_script_text(&s)),
+            );
+            let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
+            crate::security::headers(
+                &self.config.security,
+                &sources,
+                &self.config.external_scripts,
+                &self.config.external_stylesheets,
+                &mut errors,
+            )
+        };
+
         if !errors.is_empty() {
             return Err(BuildErrors(errors));
         }
@@ -454,6 +498,7 @@ impl AppBuilder {
                 cache_scope: self
                     .cache_scope
                     .unwrap_or_else(|| Arc::new(|_: &http::HeaderMap| Scope::Public)),
+                security_headers,
             }),
         })
     }

@@ -44,6 +44,8 @@ pub struct AppConfig {
     pub secret_key: Option<Vec<u8>>,
     /// Show the undo/redo buttons.
     pub show_undo_redo: bool,
+    /// The security headers of every response.
+    pub security: crate::SecurityConfig,
 }
 
 impl Default for AppConfig {
@@ -65,6 +67,7 @@ impl Default for AppConfig {
             max_body_bytes: 16 * 1024 * 1024,
             secret_key: None,
             show_undo_redo: false,
+            security: crate::SecurityConfig::default(),
         }
     }
 }

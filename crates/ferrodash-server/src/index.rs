@@ -59,6 +59,15 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
+/// The inline script that starts Dash's renderer.
+pub(crate) const RENDERER_SCRIPT: &str = "var renderer = new DashRenderer();";
+
+/// An inline script's source as written into the page (a closing tag in
+/// it escaped); what its Content-Security-Policy hash is taken of.
+pub(crate) fn inline_script_text(source: &str) -> String {
+    source.replace("</script", "<\\/script")
+}
+
 /// JSON made safe inside a `<script>` element: `<`, `>` and `/` escaped.
 pub(crate) fn script_safe_json(value: &Value) -> String {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned());
@@ -111,7 +120,9 @@ impl IndexPage {
             .replace("{%scripts%}", &scripts(inputs))
             .replace(
                 "{%renderer%}",
-                "<script id=\"_dash-renderer\" type=\"application/javascript\">var renderer = new DashRenderer();</script>",
+                &format!(
+                    "<script id=\"_dash-renderer\" type=\"application/javascript\">{RENDERER_SCRIPT}</script>"
+                ),
             );
         let (before, after) = html.split_once(END_ID_SLOT).unwrap_or((&html, ""));
         Self {
@@ -306,10 +317,7 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
         DASH_TABLE_VERSION,
     )));
     for source in inputs.inline_scripts {
-        tags.push(format!(
-            "<script>{}</script>",
-            source.replace("</script", "<\\/script")
-        ));
+        tags.push(format!("<script>{}</script>", inline_script_text(source)));
     }
     tags.join("\n      ")
 }

@@ -29,6 +29,7 @@ mod package;
 mod rejection;
 mod reload;
 mod routes;
+mod security;
 mod serve;
 mod signing;
 mod state;
@@ -42,6 +43,7 @@ pub use config::{AppConfig, DevTools};
 pub use index::DEFAULT_INDEX_TEMPLATE;
 pub use package::ComponentPackage;
 pub use rejection::ProtocolError;
+pub use security::SecurityConfig;
 pub use serve::serve_router;
 
 /// The axum version the server is built on, for mounting apps in larger routers.

@@ -51,6 +51,11 @@ impl App {
                 .route(&format!("{prefix}/"), get(pages::index))
                 .nest(prefix, inner)
         };
-        router.with_state(self.clone())
+        router
+            .with_state(self.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                self.inner.security_headers.clone(),
+                crate::security::SecurityHeaders::apply,
+            ))
     }
 }

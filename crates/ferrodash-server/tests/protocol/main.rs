@@ -6,6 +6,7 @@ mod build;
 mod callbacks;
 mod malformed;
 mod pages;
+mod security_headers;
 mod server_store;
 mod static_files;
 mod support;
