@@ -127,6 +127,12 @@ pub const EXAMPLES: &[Example] = &[
         blurb: "Zoom and pan smoothly: each view is downsampled on the server (MinMaxLTTB) to about 2,000 points, with no per-user state.",
         build: |prefix, _| example_big_series::app(prefix),
     },
+    Example {
+        path: "/pages/",
+        title: "Multi-page app",
+        blurb: "Pages with path templates and typed arguments, links that draw a page without a reload, a redirect and a 404 page.",
+        build: |prefix, _| example_pages::app(prefix),
+    },
 ];
 
 fn home() -> BuildResult<App> {

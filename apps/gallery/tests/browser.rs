@@ -788,3 +788,54 @@ async fn a_csp_violation_would_show_as_a_console_error() -> TestResult {
     assert_eq!(page.count("#greeting").await?, 0);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_navigate_without_reloads_and_deep_links_open_their_page() -> TestResult {
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/pages/", "#nav").await?;
+    page.wait_for_text("#_pages_content h2", "Welcome").await?;
+    page.wait_until("document.title === 'Projects — home'")
+        .await?;
+    // A marker that a reload would wipe out.
+    page.run("window.__still_here = true").await?;
+
+    page.click("#nav-1").await?;
+    page.wait_for_text("#_pages_content h2", "Projects").await?;
+    page.wait_until("document.title === 'Projects'").await?;
+    assert!(page.url().await?.ends_with("/pages/projects"));
+    page.click("#project-2").await?;
+    page.wait_for_text("#project-title", "Project 2 — Borealis")
+        .await?;
+    page.wait_for_text("#project-tab", "Tab: overview").await?;
+    // The query string reaches the page's typed arguments.
+    page.click("#costs-link").await?;
+    page.wait_for_text("#project-tab", "Tab: costs").await?;
+    assert!(page.url().await?.ends_with("/pages/projects/2?tab=costs"));
+    // A callback inside a page.
+    page.click("#like").await?;
+    page.wait_for_text("#likes", "1 likes").await?;
+    let still_here: bool = page.eval("window.__still_here === true").await?;
+    assert!(still_here, "no link reloaded the page");
+
+    // A deep link opens its page directly; a wrong one shows the 404 page.
+    let deep = browser
+        .open(&server.url("/pages/projects/3?tab=costs"))
+        .await?;
+    deep.wait_for_text("#project-title", "Project 3 — Cassini")
+        .await?;
+    deep.wait_for_text("#project-tab", "Tab: costs").await?;
+    let lost = browser.open(&server.url("/pages/nowhere")).await?;
+    lost.wait_for_text("#not-found", "404 - No such page")
+        .await?;
+    // An old path is redirected.
+    let old = browser.open(&server.url("/pages/old-projects")).await?;
+    old.wait_for("#project-list").await?;
+    assert!(old.url().await?.ends_with("/pages/projects"));
+    page.screenshot(std::env::temp_dir().join("ferrodash-pages.png"))
+        .await?;
+    for tab in [&page, &deep, &lost, &old] {
+        assert_no_console_errors(tab).await;
+    }
+    Ok(())
+}

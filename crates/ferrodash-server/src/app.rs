@@ -60,6 +60,9 @@ pub(crate) struct AppInner {
     pub(crate) cache: MemoCache,
     pub(crate) cache_scope: CacheScopeFn,
     pub(crate) security_headers: crate::security::SecurityHeaders,
+    /// The pages in registry order, and the redirects from old paths.
+    pub(crate) pages: Vec<crate::pages::PageInfo>,
+    pub(crate) redirects: Vec<(String, String)>,
 }
 
 /// Picks the cache scope (the user or tenant) of a request.
@@ -82,6 +85,13 @@ impl std::fmt::Debug for App {
 }
 
 impl App {
+    /// The app's pages in registry order, for navigation (empty for a
+    /// single-page app).
+    #[must_use]
+    pub fn pages(&self) -> &[crate::PageInfo] {
+        &self.inner.pages
+    }
+
     /// Starts building an app.
     pub fn builder() -> AppBuilder {
         AppBuilder::default()
@@ -131,6 +141,8 @@ pub struct AppBuilder {
     queue: Option<Arc<dyn JobQueue>>,
     cache: Option<MemoCache>,
     cache_scope: Option<CacheScopeFn>,
+    pages: Vec<crate::pages::Page>,
+    not_found: Option<crate::pages::router::NotFoundLayout>,
 }
 
 enum LayoutInput {
@@ -163,6 +175,22 @@ impl AppBuilder {
     /// Sets the page title.
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.config.title = title.into();
+        self
+    }
+
+    /// Adds a page: the app becomes a multi-page app whose layout holds
+    /// [`pages::container`](crate::pages::container) (the whole layout when
+    /// none is given), and the page for the browser's address is drawn
+    /// there, with no reload when a `dcc.Link` is followed.
+    pub fn page(mut self, page: crate::Page) -> Self {
+        self.pages.push(page);
+        self
+    }
+
+    /// The layout drawn when no page matches the address (default: a
+    /// "404 - Page not found" heading).
+    pub fn page_not_found(mut self, layout: impl Fn() -> Node + Send + Sync + 'static) -> Self {
+        self.not_found = Some(Arc::new(layout));
         self
     }
 
@@ -320,9 +348,10 @@ impl AppBuilder {
     }
 
     /// Checks everything and builds the app, or lists every problem.
-    pub fn build(self) -> Result<App, BuildErrors> {
+    pub fn build(mut self) -> Result<App, BuildErrors> {
         let mut errors = Vec::new();
         check_config(&self.config, &mut errors);
+        let pages = self.take_pages(&mut errors);
 
         let (layout, checked_layout) = match self.layout {
             None => {
@@ -379,9 +408,25 @@ impl AppBuilder {
             .map(|c| c.spec.clone())
             .chain(self.clientside.iter().map(|c| c.spec.clone()))
             .collect();
+        if !pages.samples.is_empty() {
+            let has_container = checked_layout.as_ref().is_some_and(|node| {
+                let text = serde_json::to_string(node).unwrap_or_default();
+                text.contains(&format!("\"{}\"", crate::pages::CONTENT_ID))
+                    && text.contains(&format!("\"{}\"", crate::pages::LOCATION_ID))
+            });
+            if !has_container {
+                errors.push(BuildError::InvalidSetting {
+                    setting: "pages",
+                    problem: "the layout has no page container: put \
+                              ferrodash::pages::container() in it"
+                        .to_owned(),
+                });
+            }
+        }
         let mut roots: Vec<&Node> = Vec::new();
         roots.extend(checked_layout.as_ref());
         roots.extend(self.validation_layout.as_ref());
+        roots.extend(pages.samples.iter());
         errors.extend(ferrodash_core::validate(&ValidationInput {
             callbacks: &specs,
             layouts: &roots,
@@ -447,17 +492,20 @@ impl AppBuilder {
 
         let assets = AssetsIndex::scan(&self.config.assets_folder);
         // The validation layout goes to the browser when the served layout can
-        // differ from what was checked: a layout function, or one given explicitly.
-        let validation_for_page = match (&layout, &self.validation_layout) {
-            (_, Some(explicit)) => {
-                let mut both = vec![explicit.clone()];
-                both.extend(checked_layout.clone());
-                Some(Node::from(
-                    ferrodash_core::Component::new("dash_html_components", "Div").children(both),
-                ))
+        // differ from what was checked: a layout function, pages, or a
+        // validation layout given explicitly.
+        let validation_for_page = if pages.samples.is_empty() && self.validation_layout.is_none() {
+            match &layout {
+                LayoutSource::Dynamic(_) => checked_layout.clone(),
+                LayoutSource::Static(_) => None,
             }
-            (LayoutSource::Dynamic(_), None) => checked_layout.clone(),
-            (LayoutSource::Static(_), None) => None,
+        } else {
+            let mut all: Vec<Node> = self.validation_layout.iter().cloned().collect();
+            all.extend(checked_layout.clone());
+            all.extend(pages.samples.iter().cloned());
+            Some(Node::from(
+                ferrodash_core::Component::new("dash_html_components", "Div").children(all),
+            ))
         };
         let index = IndexPage::render(&IndexInputs {
             config: &self.config,
@@ -499,8 +547,110 @@ impl AppBuilder {
                     .cache_scope
                     .unwrap_or_else(|| Arc::new(|_: &http::HeaderMap| Scope::Public)),
                 security_headers,
+                pages: pages.infos,
+                redirects: pages.redirects,
             }),
         })
+    }
+}
+
+/// What the build keeps of the pages: their registry, their sample layouts
+/// (for the checks and the browser's validation layout) and redirects.
+#[derive(Default)]
+struct BuiltPages {
+    infos: Vec<crate::pages::PageInfo>,
+    samples: Vec<Node>,
+    redirects: Vec<(String, String)>,
+}
+
+impl AppBuilder {
+    /// Checks the pages, adds their container (when there is no layout)
+    /// and their callbacks.
+    fn take_pages(&mut self, errors: &mut Vec<BuildError>) -> BuiltPages {
+        use crate::pages::{PageRoutes, PathTemplate, add_page_callbacks, sort_pages};
+        let mut pages = std::mem::take(&mut self.pages);
+        if pages.is_empty() {
+            return BuiltPages::default();
+        }
+        sort_pages(&mut pages);
+        let mut built = BuiltPages::default();
+        let mut parsed: Vec<(PathTemplate, crate::Page)> = Vec::new();
+        for page in pages {
+            match PathTemplate::parse(&page.path) {
+                Ok(template) => {
+                    if let Some((_, other)) = parsed.iter().find(|(t, _)| t.same_paths(&template)) {
+                        errors.push(BuildError::InvalidSetting {
+                            setting: "pages",
+                            problem: format!(
+                                "pages `{}` and `{}` have the same path",
+                                other.path, page.path
+                            ),
+                        });
+                    }
+                    parsed.push((template, page));
+                }
+                Err(problem) => errors.push(BuildError::InvalidSetting {
+                    setting: "pages",
+                    problem: problem.to_string(),
+                }),
+            }
+        }
+        let prefix = self.config.requests_prefix().to_owned();
+        for (template, page) in &parsed {
+            built.infos.push(page.info());
+            let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (page.sample)()));
+            match sample {
+                Ok(node) => built.samples.push(node),
+                Err(payload) => errors.push(BuildError::InvalidSetting {
+                    setting: "pages",
+                    problem: format!(
+                        "page `{}`: the layout panicked with default arguments: {}",
+                        page.path,
+                        panic_message(payload.as_ref())
+                    ),
+                }),
+            }
+            for old in &page.redirect_from {
+                let taken = parsed.iter().any(|(t, _)| t.matches(old).is_some());
+                if !old.starts_with('/') || old.contains(['<', '>']) || taken {
+                    errors.push(BuildError::InvalidSetting {
+                        setting: "pages",
+                        problem: format!(
+                            "page `{}`: cannot redirect from `{old}` (it must be a plain path \
+                             starting with `/` that no page has)",
+                            page.path
+                        ),
+                    });
+                } else if !template.is_plain() {
+                    errors.push(BuildError::InvalidSetting {
+                        setting: "pages",
+                        problem: format!(
+                            "page `{}`: only a page with a plain path can be redirected to",
+                            page.path
+                        ),
+                    });
+                } else {
+                    let target = format!("{prefix}{}", page.path.trim_start_matches('/'));
+                    built.redirects.push((old.clone(), target));
+                }
+            }
+        }
+        let not_found = self
+            .not_found
+            .take()
+            .unwrap_or_else(|| Arc::new(crate::pages::router::default_not_found));
+        built.samples.push(not_found());
+        if self.layout.is_none() {
+            self.layout = Some(LayoutInput::Value(crate::pages::container()));
+        }
+        let routes = Arc::new(PageRoutes::new(
+            parsed,
+            not_found,
+            &prefix,
+            &self.config.title,
+        ));
+        add_page_callbacks(&routes, &mut self.callbacks, &mut self.clientside);
+        built
     }
 }
 

@@ -19,7 +19,7 @@ impl App {
             "/{}/{{*path}}",
             self.inner.config.assets_url_path.trim_matches('/')
         );
-        let inner = Router::new()
+        let mut inner = Router::new()
             .route("/", get(pages::index))
             .route("/_dash-layout", get(pages::layout))
             .route("/_dash-dependencies", get(pages::dependencies))
@@ -37,6 +37,19 @@ impl App {
                     .layer(DefaultBodyLimit::max(limit)),
             )
             .fallback(pages::fallback);
+        // Old paths of pages answer with a permanent redirect (301, as Dash).
+        for (old, target) in &self.inner.redirects {
+            let target = target.clone();
+            inner = inner.route(
+                old,
+                get(move || async move {
+                    (
+                        http::StatusCode::MOVED_PERMANENTLY,
+                        [(http::header::LOCATION, target)],
+                    )
+                }),
+            );
+        }
         let prefix = self
             .inner
             .config

@@ -1,0 +1,240 @@
+//! Multi-page apps: pages registered with a path or a path template, routed
+//! in the browser by Dash's own `dcc.Location` and `dcc.Link`, with no page
+//! reload (dash-protocol §12).
+
+pub(crate) mod router;
+mod template;
+
+use std::fmt;
+use std::sync::Arc;
+
+use ferrodash_components::{dcc, html};
+use ferrodash_core::Node;
+use serde::de::DeserializeOwned;
+
+pub(crate) use router::{PageRoutes, add_page_callbacks};
+pub(crate) use template::PathTemplate;
+
+/// The id of the page container's `dcc.Location`.
+pub const LOCATION_ID: &str = "_pages_location";
+/// The id of the element the current page is drawn into.
+pub const CONTENT_ID: &str = "_pages_content";
+/// The id of the store that carries the page's title to the browser.
+pub const STORE_ID: &str = "_pages_store";
+/// The id of the element the title-setting clientside callback writes to.
+pub const DUMMY_ID: &str = "_pages_dummy";
+
+/// Where the pages of a multi-page app are drawn: put it in the app's
+/// layout (next to a navigation bar, say). An app with pages and no layout
+/// of its own gets this as its whole layout. Dash's `dash.page_container`.
+#[must_use]
+pub fn container() -> Node {
+    html::div((
+        dcc::location(LOCATION_ID).refresh("callback-nav"),
+        html::div(()).id(CONTENT_ID).disable_n_clicks(true),
+        dcc::store(STORE_ID),
+        html::div(()).id(DUMMY_ID).disable_n_clicks(true),
+    ))
+    .into()
+}
+
+/// Why a page's address could not become its typed arguments.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageArgsError(String);
+
+impl fmt::Display for PageArgsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for PageArgsError {}
+
+/// A page's layout from its path variables and query values.
+type PageLayout = Arc<dyn Fn(&[(String, String)]) -> Result<Node, PageArgsError> + Send + Sync>;
+
+/// One page of a multi-page app: a path (or a path template like
+/// `/projects/<id>`), a layout, and what navigation and link previews show
+/// of it.
+///
+/// ```
+/// use ferrodash_server::Page;
+/// use ferrodash_components::html;
+///
+/// #[derive(serde::Deserialize, Default)]
+/// struct Project { id: u32, tab: Option<String> }
+///
+/// let home = Page::new("/", || html::h1("Home").into()).title("Home").order(0);
+/// // `/projects/7?tab=costs` draws project 7's costs tab.
+/// let project = Page::with_args("/projects/<id>", |p: Project| {
+///     html::h1(format!("Project {} ({})", p.id, p.tab.unwrap_or_default())).into()
+/// })
+/// .title("Project");
+/// ```
+#[derive(Clone)]
+pub struct Page {
+    pub(crate) path: String,
+    pub(crate) name: String,
+    pub(crate) title: Option<String>,
+    pub(crate) description: String,
+    pub(crate) order: Option<i64>,
+    pub(crate) redirect_from: Vec<String>,
+    pub(crate) layout: PageLayout,
+    /// The layout as drawn with default arguments, for the build-time checks.
+    pub(crate) sample: Arc<dyn Fn() -> Node + Send + Sync>,
+}
+
+impl fmt::Debug for Page {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Page")
+            .field("path", &self.path)
+            .field("name", &self.name)
+            .field("title", &self.title)
+            .field("order", &self.order)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Sales report` for `/sales-report`, `Home` for `/`.
+fn name_from_path(path: &str) -> String {
+    let last = path
+        .trim_matches('/')
+        .rsplit('/')
+        .find(|s| !s.starts_with('<'))
+        .unwrap_or("");
+    if last.is_empty() {
+        return "Home".to_owned();
+    }
+    let words = last.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+impl Page {
+    /// A page at `path` whose layout takes no arguments.
+    #[must_use]
+    pub fn new(path: impl Into<String>, layout: impl Fn() -> Node + Send + Sync + 'static) -> Self {
+        let layout = Arc::new(layout);
+        let sample = Arc::clone(&layout);
+        Self::with_layout(
+            path.into(),
+            Arc::new(move |_: &[(String, String)]| Ok(layout())),
+            Arc::new(move || sample()),
+        )
+    }
+
+    /// A page whose layout takes typed arguments: the path template's
+    /// variables and the query string's values, read into `P` as a form is
+    /// (numbers and booleans parse from text; a field may be an `Option`).
+    /// An address whose values do not fit `P` shows the not-found page with
+    /// the reason. `P::default()` draws the layout that the app's callbacks
+    /// are checked against when it is built.
+    #[must_use]
+    pub fn with_args<P: DeserializeOwned + Default + 'static>(
+        path: impl Into<String>,
+        layout: impl Fn(P) -> Node + Send + Sync + 'static,
+    ) -> Self {
+        let layout = Arc::new(layout);
+        let sample = Arc::clone(&layout);
+        Self::with_layout(
+            path.into(),
+            Arc::new(move |pairs: &[(String, String)]| {
+                let form =
+                    serde_urlencoded::to_string(pairs).map_err(|e| PageArgsError(e.to_string()))?;
+                let args: P =
+                    serde_urlencoded::from_str(&form).map_err(|e| PageArgsError(e.to_string()))?;
+                Ok(layout(args))
+            }),
+            Arc::new(move || sample(P::default())),
+        )
+    }
+
+    fn with_layout(
+        path: String,
+        layout: PageLayout,
+        sample: Arc<dyn Fn() -> Node + Send + Sync>,
+    ) -> Self {
+        Self {
+            name: name_from_path(&path),
+            path,
+            title: None,
+            description: String::new(),
+            order: None,
+            redirect_from: Vec::new(),
+            layout,
+            sample,
+        }
+    }
+
+    /// The name navigation shows (default: from the path, `/sales-report`
+    /// is `Sales report`).
+    #[must_use]
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// The browser tab's title on this page (default: the name).
+    #[must_use]
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// A sentence about the page, for link previews and search engines.
+    #[must_use]
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = description.into();
+        self
+    }
+
+    /// Where the page stands in the registry (lower first; pages without an
+    /// order come last, in the order they were added).
+    #[must_use]
+    pub const fn order(mut self, order: i64) -> Self {
+        self.order = Some(order);
+        self
+    }
+
+    /// An old path that now leads here (answered with a permanent redirect).
+    #[must_use]
+    pub fn redirect_from(mut self, old_path: impl Into<String>) -> Self {
+        self.redirect_from.push(old_path.into());
+        self
+    }
+
+    /// What the registry tells of this page.
+    #[must_use]
+    pub fn info(&self) -> PageInfo {
+        PageInfo {
+            path: self.path.clone(),
+            name: self.name.clone(),
+            title: self.title.clone().unwrap_or_else(|| self.name.clone()),
+            description: self.description.clone(),
+            order: self.order,
+        }
+    }
+}
+
+/// A registered page as navigation sees it: [`App::pages`](crate::App::pages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PageInfo {
+    /// The path or path template, like `/projects/<id>`.
+    pub path: String,
+    /// The name for navigation.
+    pub name: String,
+    /// The browser tab's title.
+    pub title: String,
+    /// The description.
+    pub description: String,
+    /// The order given, if any.
+    pub order: Option<i64>,
+}
+
+/// The pages in registry order: by order, then unordered ones as added.
+pub(crate) fn sort_pages(pages: &mut [Page]) {
+    pages.sort_by_key(|p| p.order.map_or((1, 0), |o| (0, o)));
+}
