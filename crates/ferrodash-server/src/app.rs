@@ -63,6 +63,8 @@ pub(crate) struct AppInner {
     /// The pages in registry order, and the redirects from old paths.
     pub(crate) pages: Vec<crate::pages::PageInfo>,
     pub(crate) redirects: Vec<(String, String)>,
+    /// The router of a multi-page app, for the index page's meta tags.
+    pub(crate) page_routes: Option<Arc<crate::pages::PageRoutes>>,
 }
 
 /// Picks the cache scope (the user or tenant) of a request.
@@ -549,6 +551,7 @@ impl AppBuilder {
                 security_headers,
                 pages: pages.infos,
                 redirects: pages.redirects,
+                page_routes: pages.routes,
             }),
         })
     }
@@ -558,6 +561,7 @@ impl AppBuilder {
 /// (for the checks and the browser's validation layout) and redirects.
 #[derive(Default)]
 struct BuiltPages {
+    routes: Option<Arc<crate::pages::PageRoutes>>,
     infos: Vec<crate::pages::PageInfo>,
     samples: Vec<Node>,
     redirects: Vec<(String, String)>,
@@ -650,6 +654,7 @@ impl AppBuilder {
             &self.config.title,
         ));
         add_page_callbacks(&routes, &mut self.callbacks, &mut self.clientside);
+        built.routes = Some(routes);
         built
     }
 }

@@ -86,3 +86,17 @@ fn page_problems_are_build_errors() {
         .to_string();
     assert!(errors.contains("page container"), "{errors}");
 }
+
+#[tokio::test]
+async fn each_page_has_its_title_and_meta_tags_in_the_page_head() {
+    let client = TestClient::new(&super::app("/pages/").unwrap());
+    let page = client.get("/pages/projects").await.text();
+    assert!(page.contains("<title>Projects</title>"), "{page}");
+    assert!(page.contains(r#"<meta name="description" content="Every project.">"#));
+    assert!(page.contains(r#"<meta property="og:title" content="Projects">"#));
+    let page = client.get("/pages/projects/3").await.text();
+    assert!(page.contains("<title>Project</title>"));
+    let page = client.get("/pages/nowhere").await.text();
+    assert!(page.contains("<title>Projects</title>"), "the app's title");
+    assert!(!page.contains("og:title"));
+}

@@ -234,6 +234,32 @@ pub struct PageInfo {
     pub order: Option<i64>,
 }
 
+/// The index page with `page`'s title and meta tags (description, Open
+/// Graph and Twitter card) in its head.
+pub(crate) fn with_page_head(html: &str, page: &Page, app_title: &str) -> String {
+    use crate::index::escape_html;
+    let title = escape_html(page.title.as_deref().unwrap_or(&page.name));
+    let description = escape_html(&page.description);
+    let metas = format!(
+        "\n    <meta name=\"description\" content=\"{description}\">\
+         \n    <meta property=\"og:title\" content=\"{title}\">\
+         \n    <meta property=\"og:type\" content=\"website\">\
+         \n    <meta property=\"og:description\" content=\"{description}\">\
+         \n    <meta name=\"twitter:card\" content=\"summary\">\
+         \n    <meta name=\"twitter:title\" content=\"{title}\">\
+         \n    <meta name=\"twitter:description\" content=\"{description}\">"
+    );
+    let app_title_tag = format!("<title>{}</title>", escape_html(app_title));
+    let html = html.replacen(&app_title_tag, &format!("<title>{title}</title>"), 1);
+    match html.find("<head>") {
+        Some(at) => {
+            let at = at + "<head>".len();
+            format!("{}{metas}{}", &html[..at], &html[at..])
+        }
+        None => html,
+    }
+}
+
 /// The pages in registry order: by order, then unordered ones as added.
 pub(crate) fn sort_pages(pages: &mut [Page]) {
     pages.sort_by_key(|p| p.order.map_or((1, 0), |o| (0, o)));

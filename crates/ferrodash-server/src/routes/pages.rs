@@ -17,9 +17,17 @@ fn json_no_store(body: Bytes) -> Response {
     response
 }
 
-pub(crate) async fn index(AxumState(app): AxumState<App>) -> Response {
+pub(crate) async fn index(AxumState(app): AxumState<App>, uri: http::Uri) -> Response {
     let end_id = app.inner.signer.new_end_id();
-    let mut response = Html(app.inner.index.with_end_id(&end_id)).into_response();
+    let mut html = app.inner.index.with_end_id(&end_id);
+    // A page's own title and meta tags, for link previews and search
+    // engines; the browser routes the page itself.
+    if let Some(routes) = &app.inner.page_routes
+        && let Some((page, _)) = routes.find(uri.path())
+    {
+        html = crate::pages::with_page_head(&html, page, &app.inner.config.title);
+    }
+    let mut response = Html(html).into_response();
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -28,9 +36,9 @@ pub(crate) async fn index(AxumState(app): AxumState<App>) -> Response {
 
 /// Any other path: GET serves the index for client-side routing; other
 /// methods are refused.
-pub(crate) async fn fallback(state: AxumState<App>, method: Method) -> Response {
+pub(crate) async fn fallback(state: AxumState<App>, method: Method, uri: http::Uri) -> Response {
     if method == Method::GET || method == Method::HEAD {
-        index(state).await
+        index(state, uri).await
     } else {
         ProtocolError::MethodNotAllowed.into_response()
     }
