@@ -839,3 +839,51 @@ async fn pages_navigate_without_reloads_and_deep_links_open_their_page() -> Test
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shareable_view_keeps_its_filters_in_the_address() -> TestResult {
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/pages/explore", "#metric").await?;
+    page.wait_for_text(
+        "#explore-summary",
+        "Revenue from 2020 to 2026, projects matching “”",
+    )
+    .await?;
+    page.run("window.__still_here = true").await?;
+
+    // Change every filter as a user would.
+    page.click("#metric").await?;
+    page.click(r#"[role=listbox] [role=option][data-option-index="1"]"#)
+        .await?;
+    page.click("#years [role=slider]").await?;
+    page.press_key("ArrowRight").await?;
+    page.press_key("ArrowRight").await?;
+    page.type_text("#search", "ab").await?;
+    let expected = "Costs from 2022 to 2026, projects matching “ab”";
+    page.wait_for_text("#explore-summary", expected).await?;
+
+    // The address holds the view, written without a reload.
+    page.wait_until("window.location.search.includes('search=ab')")
+        .await?;
+    let url = page.url().await?;
+    assert!(url.contains("metric=Costs"), "{url}");
+    assert!(url.contains("years=%5B2022%2C2026%5D"), "{url}");
+    let still_here: bool = page.eval("window.__still_here === true").await?;
+    assert!(still_here, "no reload");
+
+    // Opening the address brings the same view back.
+    let shared = browser.open(&url).await?;
+    shared.wait_for_text("#explore-summary", expected).await?;
+    assert_eq!(shared.text("#metric").await?, "Costs");
+    let search: String = shared
+        .eval("document.querySelector('#search').value")
+        .await?;
+    assert_eq!(search, "ab");
+    shared
+        .screenshot(std::env::temp_dir().join("ferrodash-shareable.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    assert_no_console_errors(&shared).await;
+    Ok(())
+}

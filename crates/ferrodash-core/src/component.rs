@@ -165,7 +165,30 @@ impl Component {
     }
 }
 
+impl Component {
+    /// Visits this component and every component nested in its node props,
+    /// depth first, in layout order, each mutably.
+    pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Self)) {
+        visit(self);
+        for (_, value) in &mut self.props {
+            if let PropValue::Node(node) = value {
+                node.walk_mut(visit);
+            }
+        }
+    }
+}
+
 impl Node {
+    /// Visits every component in this node, depth first, in layout order,
+    /// each mutably.
+    pub fn walk_mut(&mut self, visit: &mut dyn FnMut(&mut Component)) {
+        match self {
+            Self::Component(c) => c.walk_mut(visit),
+            Self::List(items) => items.iter_mut().for_each(|n| n.walk_mut(visit)),
+            Self::Null | Self::Text(_) | Self::Number(_) => {}
+        }
+    }
+
     /// Visits every component in this node, depth first, in layout order.
     pub fn walk<'a>(&'a self, visit: &mut dyn FnMut(&'a Component)) {
         match self {

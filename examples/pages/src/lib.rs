@@ -68,6 +68,39 @@ fn project(args: &ProjectArgs, prefix: &str) -> Node {
     .into()
 }
 
+fn explore() -> Node {
+    html::div((
+        html::h2("Explore"),
+        html::p("Every choice here is kept in the address: copy it, and the view comes back."),
+        dcc::dropdown("metric")
+            .options(json!(["Revenue", "Costs", "Profit"]))
+            .value("Revenue")
+            .clearable(false),
+        dcc::range_slider("years")
+            .min(2020)
+            .max(2026)
+            .step(1)
+            .value(json!([2020, 2026]))
+            .marks(json!({"2020": "2020", "2023": "2023", "2026": "2026"})),
+        dcc::input("search").placeholder("Filter projects"),
+        html::p(()).id("explore-summary"),
+    ))
+    .into()
+}
+
+async fn summarize(
+    Input(metric): Input<Option<String>>,
+    Input(years): Input<Option<[u32; 2]>>,
+    Input(search): Input<Option<String>>,
+) -> String {
+    let [from, to] = years.unwrap_or([2020, 2026]);
+    let search = search.unwrap_or_default();
+    format!(
+        "{} from {from} to {to}, projects matching “{search}”",
+        metric.unwrap_or_default()
+    )
+}
+
 async fn like(Input(clicks): Input<Option<u32>>) -> String {
     format!(" {} likes", clicks.unwrap_or(0))
 }
@@ -93,6 +126,10 @@ pub fn builder(prefix: &str) -> AppBuilder {
             .description("Every project.")
             .order(1)
             .redirect_from("/old-projects"),
+        Page::new("/explore", explore)
+            .title("Explore")
+            .order(2)
+            .url_state([("metric", "value"), ("years", "value"), ("search", "value")]),
         Page::with_args("/projects/<id>", one)
             .name("Project")
             .title("Project"),
@@ -122,6 +159,13 @@ pub fn builder(prefix: &str) -> AppBuilder {
             Callback::new(like)
                 .output("likes", "children")
                 .input("like", "n_clicks"),
+        )
+        .callback(
+            Callback::new(summarize)
+                .output("explore-summary", "children")
+                .input("metric", "value")
+                .input("years", "value")
+                .input("search", "value"),
         );
     for page in page_list {
         builder = builder.page(page);

@@ -15,7 +15,7 @@ fn route(path: &str, search: &str) -> CallbackCall {
 async fn addresses_route_to_their_pages_with_typed_arguments() {
     let app = super::app("/").unwrap();
     let names: Vec<&str> = app.pages().iter().map(|p| p.name.as_str()).collect();
-    assert_eq!(names, ["Home", "Projects", "Project"]);
+    assert_eq!(names, ["Home", "Projects", "Explore", "Project"]);
     let client = TestClient::new(&app);
 
     let answer = client
@@ -99,4 +99,33 @@ async fn each_page_has_its_title_and_meta_tags_in_the_page_head() {
     let page = client.get("/pages/nowhere").await.text();
     assert!(page.contains("<title>Projects</title>"), "the app's title");
     assert!(!page.contains("og:title"));
+}
+
+#[tokio::test]
+async fn a_shareable_page_is_drawn_with_the_values_in_its_address() {
+    let client = TestClient::new(&super::app("/").unwrap());
+    let answer = client
+        .call(&route(
+            "/explore",
+            "?metric=Profit&years=%5B2022%2C2024%5D&search=%2212%22",
+        ))
+        .await
+        .json();
+    let layout = answer["response"]["_pages_content"]["children"].to_string();
+    assert!(
+        layout.contains(r#""id":"metric","options":["Revenue","Costs","Profit"],"value":"Profit""#),
+        "{layout}"
+    );
+    assert!(layout.contains(r#""value":[2022,2024]"#), "{layout}");
+    // Text that reads as JSON travels quoted and comes back as text.
+    assert!(
+        layout.contains(r#""id":"search","placeholder":"Filter projects","value":"12""#),
+        "{layout}"
+    );
+    // The page declares a clientside callback that writes the address.
+    let dependencies = client.dependencies().await.to_string();
+    assert!(
+        dependencies.contains("_pages_dummy.title@"),
+        "{dependencies}"
+    );
 }

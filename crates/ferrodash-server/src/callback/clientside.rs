@@ -71,6 +71,18 @@ impl ClientsideCallback {
         self
     }
 
+    /// Adds an Output that other callbacks may write too
+    /// (`allow_duplicate`; needs [`Self::prevent_initial_call`]).
+    pub fn output_allow_duplicate(
+        mut self,
+        id: impl Into<ComponentId>,
+        property: impl Into<String>,
+    ) -> Self {
+        self.spec.add_output(id, property, true);
+        self.spec.multi_output |= self.spec.outputs.len() > 1;
+        self
+    }
+
     /// Declares the outputs as a list even when there is one: the function
     /// then returns a list of one value.
     pub fn multi_output(mut self) -> Self {

@@ -4,6 +4,7 @@
 
 pub(crate) mod router;
 mod template;
+mod url_state;
 
 use std::fmt;
 use std::sync::Arc;
@@ -79,6 +80,7 @@ pub struct Page {
     pub(crate) description: String,
     pub(crate) order: Option<i64>,
     pub(crate) redirect_from: Vec<String>,
+    pub(crate) url_state: Vec<url_state::UrlBinding>,
     pub(crate) layout: PageLayout,
     /// The layout as drawn with default arguments, for the build-time checks.
     pub(crate) sample: Arc<dyn Fn() -> Node + Send + Sync>,
@@ -163,6 +165,7 @@ impl Page {
             description: String::new(),
             order: None,
             redirect_from: Vec::new(),
+            url_state: Vec::new(),
             layout,
             sample,
         }
@@ -202,6 +205,38 @@ impl Page {
     #[must_use]
     pub fn redirect_from(mut self, old_path: impl Into<String>) -> Self {
         self.redirect_from.push(old_path.into());
+        self
+    }
+
+    /// Makes the view shareable: each `(id, prop)` is kept in the address
+    /// as the query parameter `id` while the user changes it (without a
+    /// reload or a new history entry), and opening the address sets the
+    /// prop back to exactly that value. Filters, tabs and ranges so survive
+    /// a copied link or a reload.
+    ///
+    /// ```
+    /// use ferrodash_server::Page;
+    /// use ferrodash_components::{dcc, html};
+    ///
+    /// let report = Page::new("/report", || {
+    ///     html::div((dcc::dropdown("region").value("All"), dcc::input("search"))).into()
+    /// })
+    /// .url_state([("region", "value"), ("search", "value")]);
+    /// ```
+    #[must_use]
+    pub fn url_state<I, P>(mut self, bindings: impl IntoIterator<Item = (I, P)>) -> Self
+    where
+        I: Into<String>,
+        P: Into<String>,
+    {
+        self.url_state.extend(
+            bindings
+                .into_iter()
+                .map(|(id, prop)| url_state::UrlBinding {
+                    id: id.into(),
+                    prop: prop.into(),
+                }),
+        );
         self
     }
 
