@@ -65,7 +65,16 @@ pub(crate) struct AppInner {
     pub(crate) redirects: Vec<(String, String)>,
     /// The router of a multi-page app, for the index page's meta tags.
     pub(crate) page_routes: Option<Arc<crate::pages::PageRoutes>>,
+    pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    pub(crate) readiness: Vec<(String, ReadinessCheck)>,
 }
+
+/// A check run by `/ready`: `Err` says why the app cannot serve.
+pub(crate) type ReadinessCheck = Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), String>> + Send>>
+        + Send
+        + Sync,
+>;
 
 /// Picks the cache scope (the user or tenant) of a request.
 pub(crate) type CacheScopeFn = Arc<dyn Fn(&http::HeaderMap) -> Scope + Send + Sync>;
@@ -145,6 +154,7 @@ pub struct AppBuilder {
     cache_scope: Option<CacheScopeFn>,
     pages: Vec<crate::pages::Page>,
     not_found: Option<crate::pages::router::NotFoundLayout>,
+    readiness: Vec<(String, ReadinessCheck)>,
 }
 
 enum LayoutInput {
@@ -193,6 +203,32 @@ impl AppBuilder {
     /// "404 - Page not found" heading).
     pub fn page_not_found(mut self, layout: impl Fn() -> Node + Send + Sync + 'static) -> Self {
         self.not_found = Some(Arc::new(layout));
+        self
+    }
+
+    /// Serves Prometheus metrics at `metrics` under the routes prefix:
+    /// requests by route and status class, a latency histogram and
+    /// failures per callback, background jobs, the memoize cache's hits and
+    /// misses. Off by default, as the metrics name every callback.
+    pub fn metrics_endpoint(mut self, on: bool) -> Self {
+        self.config.metrics_endpoint = on;
+        self
+    }
+
+    /// Adds a check to `/ready` (which answers 503 while any fails), like
+    /// a database ping. Checks run at once, each for at most 3 seconds;
+    /// the answer names them, why one failed goes to the log only.
+    pub fn readiness_check<F, Fut, E>(mut self, name: impl Into<String>, check: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+        E: std::fmt::Display + 'static,
+    {
+        let check: ReadinessCheck = Arc::new(move || {
+            let future = check();
+            Box::pin(async move { future.await.map_err(|e| e.to_string()) })
+        });
+        self.readiness.push((name.into(), check));
         self
     }
 
@@ -464,6 +500,9 @@ impl AppBuilder {
             return Err(BuildErrors(errors));
         }
 
+        let metrics = Arc::new(crate::metrics::Metrics::new(
+            callbacks_in.iter().map(|c| c.spec.name.as_str()),
+        ));
         let mut callbacks = HashMap::new();
         let mut wire = Vec::new();
         let server_count = callbacks_in.len();
@@ -552,6 +591,8 @@ impl AppBuilder {
                 pages: pages.infos,
                 redirects: pages.redirects,
                 page_routes: pages.routes,
+                metrics,
+                readiness: self.readiness,
             }),
         })
     }

@@ -46,6 +46,9 @@ pub struct AppConfig {
     pub show_undo_redo: bool,
     /// The security headers of every response.
     pub security: crate::SecurityConfig,
+    /// Serve Prometheus metrics at `metrics` under the routes prefix
+    /// (default off: they name every callback).
+    pub metrics_endpoint: bool,
 }
 
 impl Default for AppConfig {
@@ -68,6 +71,7 @@ impl Default for AppConfig {
             secret_key: None,
             show_undo_redo: false,
             security: crate::SecurityConfig::default(),
+            metrics_endpoint: false,
         }
     }
 }

@@ -25,6 +25,7 @@ mod background;
 mod callback;
 mod config;
 mod index;
+mod metrics;
 mod package;
 pub mod pages;
 mod rejection;

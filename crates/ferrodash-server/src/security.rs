@@ -181,7 +181,7 @@ mod tests {
         // SHA-256 of the empty string, base64.
         assert_eq!(
             script_hash(""),
-            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpZWZG3hXuFU='"
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
         );
     }
 

@@ -14,7 +14,7 @@ mod sales;
 
 use std::time::Duration;
 
-use ferrodash::data::{Bind, DataError};
+use ferrodash::data::{Bind, DataError, Query};
 use ferrodash::figures::px::{self, BarMode, format_thousands};
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult, Scope};
@@ -208,10 +208,21 @@ pub fn builder(prefix: &str, report: &Report) -> AppBuilder {
         .enumerate()
         .map(|(i, m)| (i.to_string(), json!(month_label(m))))
         .collect();
+    let bind = report.bind.clone();
     App::builder()
         .title("Sales report")
         .routes_prefix(prefix)
         .with_state(report.clone())
+        // `/ready` answers 503 while the database cannot be reached.
+        .readiness_check("database", move || {
+            let bind = bind.clone();
+            async move {
+                bind.run(Query::inline("ping", "SELECT 1"))
+                    .execute()
+                    .await
+                    .map(|_| ())
+            }
+        })
         .layout(html::div((
             html::h1("Sales report"),
             html::div((

@@ -249,3 +249,16 @@ async fn a_result_computed_by_one_app_instance_is_served_to_another_from_redis()
     remove(&first_file);
     remove(&second_file);
 }
+
+#[tokio::test]
+async fn ready_while_the_database_answers() {
+    let (report, file) = report().await;
+    let client = TestClient::new(&super::app("/", &report).unwrap());
+    let ready = client.get("/ready").await;
+    assert_eq!(ready.status(), 200, "{}", ready.text());
+    report.bind().close().await;
+    let ready = client.get("/ready").await;
+    assert_eq!(ready.status(), 503, "{}", ready.text());
+    assert_eq!(ready.json()["checks"]["database"], "failed");
+    remove(&file);
+}

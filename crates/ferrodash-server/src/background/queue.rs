@@ -71,6 +71,11 @@ pub trait JobQueue: Send + Sync + 'static {
     fn poll(&self, job_id: &str) -> JobPoll;
     /// Stops a job and forgets it.
     fn cancel(&self, job_id: &str);
+    /// Jobs known now: running, waiting, or finished and not yet collected
+    /// (for metrics; 0 when the queue cannot tell).
+    fn active(&self) -> usize {
+        0
+    }
 }
 
 struct Entry {
@@ -231,6 +236,10 @@ impl JobQueue for InProcessQueue {
                 side_updates: entry.side_updates.take(),
             },
         }
+    }
+
+    fn active(&self) -> usize {
+        self.len()
     }
 
     fn cancel(&self, job_id: &str) {

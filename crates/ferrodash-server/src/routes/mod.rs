@@ -1,5 +1,6 @@
 //! The HTTP routes of an app (dash-protocol §1).
 
+mod health;
 mod pages;
 mod static_files;
 mod update;
@@ -24,6 +25,8 @@ impl App {
             .route("/_dash-layout", get(pages::layout))
             .route("/_dash-dependencies", get(pages::dependencies))
             .route("/_reload-hash", get(pages::reload_hash))
+            .route("/health", get(health::health))
+            .route("/ready", get(health::ready))
             .route("/_favicon.ico", get(static_files::favicon))
             .route(
                 "/_dash-component-suites/{package}/{*path}",
@@ -37,6 +40,9 @@ impl App {
                     .layer(DefaultBodyLimit::max(limit)),
             )
             .fallback(pages::fallback);
+        if self.inner.config.metrics_endpoint {
+            inner = inner.route("/metrics", get(health::metrics));
+        }
         // Old paths of pages answer with a permanent redirect (301, as Dash).
         for (old, target) in &self.inner.redirects {
             let target = target.clone();
@@ -66,6 +72,10 @@ impl App {
         };
         router
             .with_state(self.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                health::count,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 self.inner.security_headers.clone(),
                 crate::security::SecurityHeaders::apply,

@@ -187,7 +187,13 @@ async fn dispatch(
         )
         .await);
     }
+    let started = std::time::Instant::now();
     let result = (registered.handler)(call).await;
+    let server_fault =
+        matches!(&result, Err(e @ CallbackError::Failed(_)) if client_store_problem(e).is_none());
+    app.inner
+        .metrics
+        .callback(&spec.name, started.elapsed(), server_fault);
     match result {
         Ok(values) => Ok(encode(
             registered,
@@ -530,6 +536,7 @@ async fn start_job(
         (None, None) => (registered.handler)(call),
     };
     let cache_key = key.to_token();
+    app.inner.metrics.job_started();
     app.inner.queue.start(Job {
         id: job_id.clone(),
         callback: registered.spec.name.clone(),

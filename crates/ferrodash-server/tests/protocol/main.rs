@@ -5,6 +5,7 @@ mod background;
 mod build;
 mod callbacks;
 mod malformed;
+mod observability;
 mod pages;
 mod security_headers;
 mod server_store;
