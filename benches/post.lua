@@ -4,6 +4,9 @@
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
+-- The renderer's double-submit token, as after loading the page.
+wrk.headers["Cookie"] = "_csrf_token=benchToken0123456789abcdefghijklmnopqrstuvw"
+wrk.headers["X-CSRFToken"] = "benchToken0123456789abcdefghijklmnopqrstuvw"
 wrk.body = '{"output":"out.children","outputs":{"id":"out","property":"children"},'
   .. '"inputs":[{"id":"text","property":"value","value":"hello"}],'
   .. '"changedPropIds":["text.value"]}'

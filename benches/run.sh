@@ -115,9 +115,13 @@ free_port() {
     return 1
 }
 
+# The renderer's double-submit token, as post.lua sends it.
+CSRF=benchToken0123456789abcdefghijklmnopqrstuvw
+
 post() { # post URL HEADERS_FILE BODY_FILE -> prints the status code
     curl -sS --max-time 5 -o "$3" -D "$2" -w '%{http_code}' \
-        -H 'Content-Type: application/json' --data "$BODY" "$1"
+        -H 'Content-Type: application/json' -H "Cookie: _csrf_token=$CSRF" \
+        -H "X-CSRFToken: $CSRF" --data "$BODY" "$1"
 }
 
 # start_server NAME BINARY PORT PREFIX... : starts it, waits until it answers.

@@ -104,6 +104,10 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// The renderer's double-submit token, as a browser that loaded the page
+/// would send it.
+const CSRF: &str = "settingsTestToken0123456789abcdefghijklmnop";
+
 /// Sends one HTTP/1.1 request and returns the status line.
 fn request(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
@@ -113,6 +117,7 @@ fn request(port: u16, method: &str, path: &str, body: &str) -> Option<String> {
     write!(
         stream,
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Cookie: _csrf_token={CSRF}\r\nX-CSRFToken: {CSRF}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )

@@ -46,6 +46,9 @@ fn app() -> Result<App, ferrodash::BuildErrors> {
 
 type HttpClient = Client<HttpConnector, Full<Bytes>>;
 
+/// A well-formed double-submit token.
+const CSRF: &str = "jobsBenchToken0123456789abcdefghijklmnopqrs";
+
 async fn request(
     client: &HttpClient,
     uri: &str,
@@ -56,6 +59,9 @@ async fn request(
         Some(json) => builder
             .method("POST")
             .header("content-type", "application/json")
+            // The renderer's double-submit token, as after loading the page.
+            .header("cookie", format!("_csrf_token={CSRF}"))
+            .header("x-csrftoken", CSRF)
             .body(Full::new(Bytes::from(json.to_string()))),
         None => builder.method("GET").body(Full::new(Bytes::new())),
     }

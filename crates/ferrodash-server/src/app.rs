@@ -206,6 +206,20 @@ impl AppBuilder {
         self
     }
 
+    /// Turns the check of the renderer's `X-CSRFToken` double-submit token
+    /// on callback requests on or off (default on; turn it off only for an
+    /// API served to clients other than Dash's renderer).
+    pub fn csrf_protection(mut self, on: bool) -> Self {
+        self.config.csrf_protection = on;
+        self
+    }
+
+    /// Marks the cookies the app sets `Secure`, for apps served over HTTPS.
+    pub fn secure_cookies(mut self, on: bool) -> Self {
+        self.config.secure_cookies = on;
+        self
+    }
+
     /// Serves Prometheus metrics at `metrics` under the routes prefix:
     /// requests by route and status class, a latency histogram and
     /// failures per callback, background jobs, the memoize cache's hits and

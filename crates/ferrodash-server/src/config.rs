@@ -49,6 +49,12 @@ pub struct AppConfig {
     /// Serve Prometheus metrics at `metrics` under the routes prefix
     /// (default off: they name every callback).
     pub metrics_endpoint: bool,
+    /// Refuse callback requests without the renderer's `X-CSRFToken`
+    /// double-submit token (default on).
+    pub csrf_protection: bool,
+    /// Mark the cookies the app sets `Secure` (sent over HTTPS only). Turn
+    /// it on wherever the app is served over HTTPS.
+    pub secure_cookies: bool,
 }
 
 impl Default for AppConfig {
@@ -72,6 +78,8 @@ impl Default for AppConfig {
             show_undo_redo: false,
             security: crate::SecurityConfig::default(),
             metrics_endpoint: false,
+            csrf_protection: true,
+            secure_cookies: false,
         }
     }
 }

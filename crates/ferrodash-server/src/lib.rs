@@ -24,6 +24,7 @@ mod assets;
 mod background;
 mod callback;
 mod config;
+mod csrf;
 mod index;
 mod metrics;
 mod package;

@@ -56,6 +56,9 @@ pub enum ProtocolError {
         /// What is wrong with the handle.
         problem: crate::background::HandleProblem,
     },
+    /// The request lacks the renderer's cross-site request forgery token.
+    #[error("cross-site request forgery check failed: {0}")]
+    Csrf(&'static str),
     /// No file at this path.
     #[error("not found")]
     NotFound,
@@ -77,6 +80,7 @@ impl ProtocolError {
             Self::UnknownCallback(_) | Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvalidArgument { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Csrf(_) => StatusCode::FORBIDDEN,
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => StatusCode::FORBIDDEN,
                 crate::background::HandleProblem::Expired => StatusCode::GONE,
@@ -97,6 +101,7 @@ impl ProtocolError {
             Self::InvalidArgument { .. } => "invalid_argument",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::Csrf(_) => "csrf",
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => "invalid_job_handle",
                 crate::background::HandleProblem::Expired => "expired_job_handle",

@@ -17,7 +17,11 @@ fn json_no_store(body: Bytes) -> Response {
     response
 }
 
-pub(crate) async fn index(AxumState(app): AxumState<App>, uri: http::Uri) -> Response {
+pub(crate) async fn index(
+    AxumState(app): AxumState<App>,
+    uri: http::Uri,
+    headers: http::HeaderMap,
+) -> Response {
     let end_id = app.inner.signer.new_end_id();
     let mut html = app.inner.index.with_end_id(&end_id);
     // A page's own title and meta tags, for link previews and search
@@ -31,14 +35,25 @@ pub(crate) async fn index(AxumState(app): AxumState<App>, uri: http::Uri) -> Res
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if app.inner.config.csrf_protection && !crate::csrf::has_token(&headers) {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            crate::csrf::new_cookie(app.inner.config.secure_cookies),
+        );
+    }
     response
 }
 
 /// Any other path: GET serves the index for client-side routing; other
 /// methods are refused.
-pub(crate) async fn fallback(state: AxumState<App>, method: Method, uri: http::Uri) -> Response {
+pub(crate) async fn fallback(
+    state: AxumState<App>,
+    method: Method,
+    uri: http::Uri,
+    headers: http::HeaderMap,
+) -> Response {
     if method == Method::GET || method == Method::HEAD {
-        index(state, uri).await
+        index(state, uri, headers).await
     } else {
         ProtocolError::MethodNotAllowed.into_response()
     }

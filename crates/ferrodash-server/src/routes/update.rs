@@ -58,6 +58,11 @@ pub(crate) async fn update_component(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
+    if app.inner.config.csrf_protection
+        && let Some(problem) = crate::csrf::problem(&headers)
+    {
+        return ProtocolError::Csrf(problem).into_response();
+    }
     let query = match query {
         Ok(Query(pairs)) => pairs,
         Err(rejection) => {

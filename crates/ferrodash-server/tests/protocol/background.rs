@@ -234,8 +234,10 @@ async fn forged_and_foreign_handles_are_refused() {
     assert_eq!(foreign.status(), 403);
     assert_eq!(foreign.json()["error"], "invalid_job_handle");
     // A forged handle.
+    // Change the last character (to one it is not).
+    let last = if started.job.ends_with('0') { '1' } else { '0' };
     let forged = Started {
-        job: format!("{}0", &started.job[..started.job.len() - 1]),
+        job: format!("{}{last}", &started.job[..started.job.len() - 1]),
         cache_key: started.cache_key.clone(),
     };
     assert_eq!(poll(&client, &theirs, &forged).await.status(), 403);

@@ -4,6 +4,7 @@
 mod background;
 mod build;
 mod callbacks;
+mod csrf;
 mod malformed;
 mod observability;
 mod pages;
