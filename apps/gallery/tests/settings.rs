@@ -31,6 +31,7 @@ fn every_wrong_setting_is_reported_at_once_without_secrets() {
     let dir = scratch("bad-settings");
     let output = gallery(&dir)
         .env("FERRODASH_ADDR", "not-an-address")
+        .env("FERRODASH_LOG_FORMAT", "yaml")
         .env(
             "FERRODASH_DATABASE_URL",
             "ftp://ada:hunter2@db.example/sales",
@@ -43,6 +44,7 @@ fn every_wrong_setting_is_reported_at_once_without_secrets() {
     assert!(stderr.contains("FERRODASH_ADDR"), "{stderr}");
     assert!(stderr.contains("not-an-address"), "{stderr}");
     assert!(stderr.contains("FERRODASH_DATABASE_URL"), "{stderr}");
+    assert!(stderr.contains("FERRODASH_LOG_FORMAT"), "{stderr}");
     for text in [&stderr, &stdout] {
         assert!(!text.contains("hunter2"), "{text}");
         assert!(!text.contains("db.example"), "{text}");
@@ -137,6 +139,7 @@ fn secrets_never_reach_the_logs_of_a_running_gallery() {
     let mut child = gallery(&dir)
         .env("FERRODASH_ADDR", format!("127.0.0.1:{port}"))
         .env("FERRODASH_LOG", "debug")
+        .env("FERRODASH_LOG_FORMAT", "json")
         .env(
             "FERRODASH_DATABASE_URL",
             format!("sqlite://{}", database.display()),
@@ -182,6 +185,15 @@ fn secrets_never_reach_the_logs_of_a_running_gallery() {
     let logs = format!("{}{}", stdout.join().unwrap(), stderr.join().unwrap());
     assert!(logs.contains("FERRODASH_DATABASE_URL=[redacted]"), "{logs}");
     assert!(logs.lines().count() > 3, "{logs}");
+    // Structured logs: every line is one JSON object with a level and fields.
+    for line in logs.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("not a JSON log line ({e}): {line}"));
+        assert!(
+            entry["level"].is_string() && entry["fields"].is_object(),
+            "{line}"
+        );
+    }
     assert!(!logs.contains("gallery-secret-path-9f3b"), "{logs}");
     assert!(
         database.exists(),
