@@ -214,6 +214,22 @@ impl AppBuilder {
         self
     }
 
+    /// Production mode (see [`AppConfig::production`]): building fails
+    /// without a strong [`secret_key`](Self::secret_key) or with debug
+    /// features on; cookies are `Secure`.
+    pub fn production(mut self, on: bool) -> Self {
+        self.config.production = on;
+        self
+    }
+
+    /// The key that signs page tokens and job handles: the same on every
+    /// process of an app (a random one per process otherwise). Keep it out
+    /// of the code: read it from a secret setting.
+    pub fn secret_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+        self.config.secret_key = Some(key.into());
+        self
+    }
+
     /// Marks the cookies the app sets `Secure`, for apps served over HTTPS.
     pub fn secure_cookies(mut self, on: bool) -> Self {
         self.config.secure_cookies = on;
@@ -612,6 +628,35 @@ impl AppBuilder {
     }
 }
 
+/// Production mode: a strong secret, no debug features.
+fn check_production(config: &AppConfig, errors: &mut Vec<BuildError>) {
+    match &config.secret_key {
+        None => errors.push(BuildError::InvalidSetting {
+            setting: "secret_key",
+            problem: "production mode needs a secret key shared by every process of the app"
+                .to_owned(),
+        }),
+        Some(key) if key.len() < 32 || key.iter().all(|b| *b == key[0]) => {
+            errors.push(BuildError::InvalidSetting {
+                setting: "secret_key",
+                problem: format!(
+                    "too weak for production: {} bytes; use 32 or more random bytes",
+                    key.len()
+                ),
+            });
+        }
+        Some(_) => {}
+    }
+    if config.dev_tools.any() {
+        errors.push(BuildError::InvalidSetting {
+            setting: "debug",
+            problem:
+                "debug features (dev tools, hot reload, dev bundles) are on in production mode"
+                    .to_owned(),
+        });
+    }
+}
+
 /// What the build keeps of the pages: their registry, their sample layouts
 /// (for the checks and the browser's validation layout) and redirects.
 #[derive(Default)]
@@ -773,6 +818,9 @@ fn check_background(
 }
 
 fn check_config(config: &AppConfig, errors: &mut Vec<BuildError>) {
+    if config.production {
+        check_production(config, errors);
+    }
     let prefix_ok = |p: &str| p.starts_with('/') && p.ends_with('/');
     if !prefix_ok(&config.routes_pathname_prefix) {
         errors.push(BuildError::InvalidSetting {

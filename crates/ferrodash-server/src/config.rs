@@ -55,6 +55,10 @@ pub struct AppConfig {
     /// Mark the cookies the app sets `Secure` (sent over HTTPS only). Turn
     /// it on wherever the app is served over HTTPS.
     pub secure_cookies: bool,
+    /// Production mode: the app refuses to build without a strong
+    /// `secret_key` (32 bytes or more, not one repeated byte) or with debug
+    /// features on, and its cookies are `Secure`.
+    pub production: bool,
 }
 
 impl Default for AppConfig {
@@ -80,6 +84,7 @@ impl Default for AppConfig {
             metrics_endpoint: false,
             csrf_protection: true,
             secure_cookies: false,
+            production: false,
         }
     }
 }

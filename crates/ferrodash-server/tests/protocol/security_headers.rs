@@ -157,3 +157,39 @@ async fn frame_ancestors_and_a_policy_of_ones_own() {
         .to_string();
     assert!(errors.contains("frame_ancestors"), "{errors}");
 }
+
+#[test]
+fn production_mode_refuses_a_missing_or_weak_secret_and_debug() {
+    let missing = base().production(true).build().unwrap_err().to_string();
+    assert!(missing.contains("secret_key"), "{missing}");
+    for weak in [b"short".to_vec(), vec![b'a'; 64]] {
+        let errors = base()
+            .production(true)
+            .secret_key(weak)
+            .build()
+            .unwrap_err()
+            .to_string();
+        assert!(errors.contains("too weak"), "{errors}");
+    }
+    let debug = base()
+        .production(true)
+        .secret_key(*b"0123456789abcdefghijklmnopqrstuvwxyz")
+        .debug(true)
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(debug.contains("debug"), "{debug}");
+    assert!(!debug.contains("secret_key"), "{debug}");
+}
+
+#[tokio::test]
+async fn production_cookies_are_secure() {
+    let app = base()
+        .production(true)
+        .secret_key(*b"0123456789abcdefghijklmnopqrstuvwxyz")
+        .build()
+        .unwrap();
+    let page = TestClient::new(&app).get("/").await;
+    let cookie = page.header("set-cookie").unwrap();
+    assert!(cookie.ends_with("; Secure"), "{cookie}");
+}
