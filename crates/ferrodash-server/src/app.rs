@@ -66,6 +66,8 @@ pub(crate) struct AppInner {
     /// The router of a multi-page app, for the index page's meta tags.
     pub(crate) page_routes: Option<Arc<crate::pages::PageRoutes>>,
     pub(crate) metrics: Arc<crate::metrics::Metrics>,
+    /// `/<assets_url_path>/`, for counting requests by route.
+    pub(crate) assets_prefix: String,
     pub(crate) readiness: Vec<(String, ReadinessCheck)>,
 }
 
@@ -587,6 +589,7 @@ impl AppBuilder {
             inline_scripts: &inline_scripts,
         });
         let signer = Signer::new(self.config.secret_key.as_deref());
+        let assets_prefix = format!("/{}/", self.config.assets_url_path.trim_matches('/'));
         let cache = self.cache.unwrap_or_else(MemoCache::in_memory);
         let mut state = self.state;
         // One cache for the whole app: callbacks reach it as app state.
@@ -623,6 +626,7 @@ impl AppBuilder {
                 page_routes: pages.routes,
                 metrics,
                 readiness: self.readiness,
+                assets_prefix,
             }),
         })
     }

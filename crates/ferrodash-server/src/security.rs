@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
 use axum::response::Response;
 use base64::Engine as _;
 use ferrodash_core::BuildError;
@@ -158,17 +156,15 @@ pub(crate) fn headers(
 pub(crate) struct SecurityHeaders(Arc<[(HeaderName, HeaderValue)]>);
 
 impl SecurityHeaders {
-    /// Middleware: sets the headers on the response, unless a handler set
-    /// its own value of one.
-    pub(crate) async fn apply(State(this): State<Self>, request: Request, next: Next) -> Response {
-        let mut response = next.run(request).await;
+    /// Sets the headers on a response, unless a handler set its own value
+    /// of one.
+    pub(crate) fn apply(&self, response: &mut Response) {
         let headers = response.headers_mut();
-        for (name, value) in this.0.iter() {
+        for (name, value) in self.0.iter() {
             if !headers.contains_key(name) {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        response
     }
 }
 

@@ -102,15 +102,16 @@ fn route_of(path: &str, assets: &str) -> usize {
         .unwrap_or(ROUTES.len() - 1)
 }
 
-/// Middleware: counts every answer by route and status class.
-pub(crate) async fn count(
+/// Middleware around every route: sets the security headers on the answer
+/// (errors included) and counts it by route and status class.
+pub(crate) async fn finish(
     AxumState(app): AxumState<App>,
     request: Request,
     next: Next,
 ) -> Response {
-    let assets = format!("/{}/", app.inner.config.assets_url_path.trim_matches('/'));
-    let route = route_of(request.uri().path(), &assets);
-    let response = next.run(request).await;
+    let route = route_of(request.uri().path(), &app.inner.assets_prefix);
+    let mut response = next.run(request).await;
+    app.inner.security_headers.apply(&mut response);
     app.inner.metrics.request(route, response.status().as_u16());
     response
 }

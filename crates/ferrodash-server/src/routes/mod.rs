@@ -74,11 +74,7 @@ impl App {
             .with_state(self.clone())
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
-                health::count,
-            ))
-            .layer(axum::middleware::from_fn_with_state(
-                self.inner.security_headers.clone(),
-                crate::security::SecurityHeaders::apply,
+                health::finish,
             ))
     }
 }
