@@ -887,3 +887,86 @@ async fn a_shareable_view_keeps_its_filters_in_the_address() -> TestResult {
     assert_no_console_errors(&shared).await;
     Ok(())
 }
+
+/// `frame_ancestors` lets an allowed site show the app in an iframe and
+/// stops any other: checked with two parent sites on other origins.
+#[tokio::test(flavor = "multi_thread")]
+async fn only_allowed_sites_can_embed_the_app() -> TestResult {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use ferrodash::axum::response::Html;
+    use ferrodash::axum::routing::get;
+    use ferrodash::axum::{Router, extract::Request, middleware::Next};
+
+    // A parent page that frames whatever its `src` query names.
+    let parent = || {
+        Router::new().route(
+            "/",
+            get(|| async {
+                Html(
+                    "<!doctype html><title>portal</title><iframe id=f width=800 height=400></iframe>\
+                     <script>document.getElementById('f').src = \
+                     new URLSearchParams(location.search).get('src');</script>",
+                )
+            }),
+        )
+    };
+    let allowed = spawn_router(parent()).await?;
+    let other = spawn_router(parent()).await?;
+    let origin = allowed.url("/").trim_end_matches('/').to_owned();
+
+    let callbacks = Arc::new(AtomicUsize::new(0));
+    let counter = callbacks.clone();
+    let app = example_hello_world::builder("/")
+        .frame_ancestors(["'self'".to_owned(), origin])
+        .build()?;
+    let embedded = spawn_router(app.router().layer(ferrodash::axum::middleware::from_fn(
+        move |request: Request, next: Next| {
+            if request.uri().path().ends_with("_dash-update-component") {
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+            next.run(request)
+        },
+    )))
+    .await?;
+    let src = embedded.url("/");
+    let browser = Browser::launch().await?;
+
+    // The allowed site: the app runs in the frame and calls its callback.
+    let page = browser
+        .open(&format!("{}?src={src}", allowed.url("/")))
+        .await?;
+    let started = std::time::Instant::now();
+    while callbacks.load(Ordering::SeqCst) == 0 {
+        assert!(started.elapsed().as_secs() < 15, "the framed app never ran");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_no_console_errors(&page).await;
+
+    // Any other site: the browser refuses to draw the app in the frame.
+    let before = callbacks.load(Ordering::SeqCst);
+    let page = browser
+        .open(&format!("{}?src={src}", other.url("/")))
+        .await?;
+    let started = std::time::Instant::now();
+    let errors = loop {
+        let errors = page.console_errors().await;
+        if errors.iter().any(|e| e.contains("frame-ancestors")) || started.elapsed().as_secs() > 10
+        {
+            break errors;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        errors.iter().any(|e| e.contains("frame-ancestors")),
+        "{errors:#?}"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(
+        callbacks.load(Ordering::SeqCst),
+        before,
+        "the app never ran there"
+    );
+    Ok(())
+}
