@@ -1,10 +1,17 @@
 //! Login and per-user security for ferrodash apps.
 //!
-//! So far: [`safe_next`], which decides where a login may send the user
-//! afterwards, refusing every off-site destination.
+//! So far: [`Sessions`] (server-side sessions with a new id at login, idle
+//! and absolute timeouts, an in-memory [`SessionStore`]) with the
+//! [`Principal`] they hold, and [`safe_next`], which decides where a login
+//! may send the user afterwards, refusing every off-site destination.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod redirect;
+mod session;
 
 pub use redirect::safe_next;
+pub use session::{
+    BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
+    Sessions,
+};
