@@ -2,6 +2,8 @@
 //! untrusted, and an open redirect (`/login?next=//evil.example`) turns a
 //! trusted login page into a phishing tool.
 
+use ferrodash_core::percent_decode;
+
 /// The path to go to after login: `next` when it is a path on this site
 /// under `prefix`, else `prefix` itself.
 ///
@@ -92,25 +94,6 @@ fn acceptable_path(path: &str) -> bool {
 fn has_scheme(next: &str) -> bool {
     let head = next.split(['/', '?', '#']).next().unwrap_or("");
     head.contains(':')
-}
-
-/// `%xx` decoded; `None` when the result is not UTF-8 or a `%` is not
-/// followed by two hex digits.
-fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

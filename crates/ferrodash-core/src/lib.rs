@@ -15,6 +15,7 @@ mod js_number;
 mod library;
 mod output;
 mod patch;
+mod percent;
 mod spec;
 mod validate;
 pub mod wire;
@@ -31,6 +32,7 @@ pub use output::{
     is_no_update, no_update_value,
 };
 pub use patch::{Location, PATCH_MARKER, Patch, PatchOperation, PathSegment};
+pub use percent::percent_decode;
 pub use spec::{CallbackSpec, ClientsideFunction, Dependency, InitialCall, Output, PropRef};
 pub use validate::{ValidationInput, validate};
 

@@ -8,31 +8,7 @@ use ferrodash_data::{Bind, BindConfig, DataError, Query};
 use super::common::{MYSQL_URL, drop_table, mysql, unique};
 use super::shared;
 
-#[tokio::test]
-async fn mysql_typed_rows_and_params() {
-    shared::typed_rows_and_params(&mysql(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn mysql_row_limit() {
-    shared::row_limit(&mysql(BindConfig::default().row_limit(3)).await).await;
-}
-
-#[tokio::test]
-async fn mysql_param_errors() {
-    shared::param_errors(&mysql(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn mysql_injection() {
-    shared::injection(&mysql(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn mysql_timeout() {
-    let bind = mysql(BindConfig::default().query_timeout(Duration::from_millis(200))).await;
-    shared::timeout(&bind, "select sleep(2)").await;
-}
+server_backend_tests!(mysql, "select sleep(2)");
 
 #[tokio::test]
 async fn mysql_columns_of_each_type() {
@@ -117,9 +93,4 @@ async fn mysql_password_is_redacted() {
     // The server was reached and refused the password.
     assert!(matches!(e, DataError::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains("Access denied"), "{e}");
-}
-
-#[tokio::test]
-async fn mysql_execute_many() {
-    shared::execute_many(&mysql(BindConfig::default()).await).await;
 }

@@ -8,31 +8,7 @@ use ferrodash_data::{Bind, BindConfig, DataError, Query};
 use super::common::{POSTGRES_URL, drop_table, postgres, unique};
 use super::shared;
 
-#[tokio::test]
-async fn postgres_typed_rows_and_params() {
-    shared::typed_rows_and_params(&postgres(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn postgres_row_limit() {
-    shared::row_limit(&postgres(BindConfig::default().row_limit(3)).await).await;
-}
-
-#[tokio::test]
-async fn postgres_param_errors() {
-    shared::param_errors(&postgres(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn postgres_injection() {
-    shared::injection(&postgres(BindConfig::default()).await).await;
-}
-
-#[tokio::test]
-async fn postgres_timeout() {
-    let bind = postgres(BindConfig::default().query_timeout(Duration::from_millis(200))).await;
-    shared::timeout(&bind, "select pg_sleep(2)").await;
-}
+server_backend_tests!(postgres, "select pg_sleep(2)");
 
 #[tokio::test]
 async fn postgres_columns_of_each_type() {
@@ -171,9 +147,4 @@ async fn postgres_password_is_redacted() {
     .await
     .unwrap_err();
     assert!(!format!("{e} {e:?}").contains("Sup3rSecretPw"), "{e:?}");
-}
-
-#[tokio::test]
-async fn postgres_execute_many() {
-    shared::execute_many(&postgres(BindConfig::default()).await).await;
 }

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use ferrodash_core::percent_decode;
+
 /// One segment of a path template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Segment {
@@ -116,24 +118,6 @@ impl PathTemplate {
     pub(crate) fn is_plain(&self) -> bool {
         self.variables().next().is_none()
     }
-}
-
-/// `%xx` sequences decoded as UTF-8; `None` for malformed input.
-pub(crate) fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]
