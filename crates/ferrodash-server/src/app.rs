@@ -43,6 +43,8 @@ pub(crate) struct Registered {
     pub(crate) background: Option<BackgroundOptions>,
     /// Answers failures with output values.
     pub(crate) on_error: Option<OnError>,
+    /// Where its metrics are.
+    pub(crate) metrics_slot: usize,
 }
 
 /// Everything a built app serves from.
@@ -541,6 +543,7 @@ impl AppBuilder {
         for (index, callback) in callbacks_in.into_iter().enumerate() {
             let key = callback.spec.output_key(index);
             wire.push(callback.spec.to_wire(&key));
+            let metrics_slot = metrics.slot(&callback.spec.name);
             callbacks.insert(
                 key,
                 Registered {
@@ -548,6 +551,7 @@ impl AppBuilder {
                     handler: callback.handler,
                     background: callback.background,
                     on_error: callback.on_error.map(|(handler, _)| handler),
+                    metrics_slot,
                 },
             );
         }

@@ -5,7 +5,6 @@
 //! Counters are atomics laid out when the app is built (every callback and
 //! route is known then), so recording takes no lock.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -46,21 +45,32 @@ struct CallbackMetrics {
 #[derive(Debug)]
 pub(crate) struct Metrics {
     requests: [[AtomicU64; CLASSES.len()]; ROUTES.len()],
-    callbacks: HashMap<String, CallbackMetrics>,
+    /// By name, sorted; callbacks find theirs by index (their slot).
+    callbacks: Vec<(String, CallbackMetrics)>,
     jobs_started: AtomicU64,
 }
 
 impl Metrics {
     /// Metrics for an app with these callbacks (by name).
     pub(crate) fn new<'a>(callbacks: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut names: Vec<&str> = callbacks.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
         Self {
             requests: Default::default(),
-            callbacks: callbacks
+            callbacks: names
                 .into_iter()
                 .map(|name| (name.to_owned(), CallbackMetrics::default()))
                 .collect(),
             jobs_started: AtomicU64::new(0),
         }
+    }
+
+    /// Where the callback `name`'s metrics are (`usize::MAX`: nowhere).
+    pub(crate) fn slot(&self, name: &str) -> usize {
+        self.callbacks
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .unwrap_or(usize::MAX)
     }
 
     /// Counts a request to `route` (an index into [`ROUTES`]) answered with
@@ -72,9 +82,9 @@ impl Metrics {
         }
     }
 
-    /// Records one run of the callback `name`.
-    pub(crate) fn callback(&self, name: &str, elapsed: Duration, failed: bool) {
-        let Some(m) = self.callbacks.get(name) else {
+    /// Records one run of the callback in `slot` (see [`Metrics::slot`]).
+    pub(crate) fn callback(&self, slot: usize, elapsed: Duration, failed: bool) {
+        let Some((_, m)) = self.callbacks.get(slot) else {
             return;
         };
         let seconds = elapsed.as_secs_f64();
@@ -119,10 +129,7 @@ impl Metrics {
             "# HELP ferrodash_callback_duration_seconds Time to run a callback, by callback.\n\
              # TYPE ferrodash_callback_duration_seconds histogram\n",
         );
-        let mut names: Vec<&String> = self.callbacks.keys().collect();
-        names.sort();
-        for name in &names {
-            let m = &self.callbacks[*name];
+        for (name, m) in &self.callbacks {
             let label = escape_label(name);
             for (bound, bucket) in BUCKETS.iter().zip(&m.buckets) {
                 let _ = writeln!(
@@ -145,12 +152,12 @@ impl Metrics {
             "# HELP ferrodash_callback_failures_total Callback runs that failed (server errors), by callback.\n\
              # TYPE ferrodash_callback_failures_total counter\n",
         );
-        for name in &names {
+        for (name, m) in &self.callbacks {
             let _ = writeln!(
                 out,
                 "ferrodash_callback_failures_total{{callback=\"{}\"}} {}",
                 escape_label(name),
-                self.callbacks[*name].failures.load(Ordering::Relaxed)
+                m.failures.load(Ordering::Relaxed)
             );
         }
         let _ = write!(
@@ -191,10 +198,11 @@ mod tests {
 
     #[test]
     fn a_run_lands_in_every_bucket_from_its_own_up() {
-        let metrics = Metrics::new(["a"]);
-        metrics.callback("a", Duration::from_millis(3), false);
-        metrics.callback("a", Duration::from_secs(2), true);
-        metrics.callback("unknown", Duration::from_millis(1), false);
+        let metrics = Metrics::new(["b", "a"]);
+        let a = metrics.slot("a");
+        metrics.callback(a, Duration::from_millis(3), false);
+        metrics.callback(a, Duration::from_secs(2), true);
+        metrics.callback(metrics.slot("unknown"), Duration::from_millis(1), false);
         let text = metrics.render(ferrodash_cache::CacheStats::default(), 0);
         assert!(text.contains("callback=\"a\",le=\"0.0025\"} 0"), "{text}");
         assert!(text.contains("callback=\"a\",le=\"0.005\"} 1"), "{text}");

@@ -198,7 +198,7 @@ async fn dispatch(
         matches!(&result, Err(e @ CallbackError::Failed(_)) if client_store_problem(e).is_none());
     app.inner
         .metrics
-        .callback(&spec.name, started.elapsed(), server_fault);
+        .callback(registered.metrics_slot, started.elapsed(), server_fault);
     match result {
         Ok(values) => Ok(encode(
             registered,
