@@ -2,16 +2,20 @@
 //!
 //! So far: [`Sessions`] (server-side sessions with a new id at login, idle
 //! and absolute timeouts, an in-memory [`SessionStore`]) with the
-//! [`Principal`] they hold, and [`safe_next`], which decides where a login
+//! [`Principal`] they hold, [`Users`] (Argon2id password hashes in the
+//! app's own database, managed with the `ferrodash-users` command), and
+//! [`safe_next`], which decides where a login
 //! may send the user afterwards, refusing every off-site destination.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod redirect;
 mod session;
+mod users;
 
 pub use redirect::safe_next;
 pub use session::{
     BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
     Sessions,
 };
+pub use users::{UserError, Users};
