@@ -1,7 +1,7 @@
 //! Login and per-user security for ferrodash apps.
 //!
 //! So far: [`Sessions`] (server-side sessions with a new id at login, idle
-//! and absolute timeouts, an in-memory [`SessionStore`]) with the
+//! and absolute timeouts, a [`SessionStore`] in memory or in Redis) with the
 //! [`Principal`] they hold, [`Users`] (Argon2id password hashes in the
 //! app's own database, managed with the `ferrodash-users` command), and
 //! [`safe_next`], which decides where a login
@@ -10,10 +10,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod redirect;
+mod redis_store;
 mod session;
 mod users;
 
 pub use redirect::safe_next;
+pub use redis_store::RedisSessionStore;
 pub use session::{
     BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
     Sessions,

@@ -186,6 +186,36 @@ impl Default for SessionConfig {
     }
 }
 
+impl SessionConfig {
+    /// With another idle timeout.
+    #[must_use]
+    pub const fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// With another absolute timeout.
+    #[must_use]
+    pub const fn with_absolute_timeout(mut self, timeout: Duration) -> Self {
+        self.absolute_timeout = timeout;
+        self
+    }
+
+    /// With another cookie name.
+    #[must_use]
+    pub fn with_cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.cookie_name = name.into();
+        self
+    }
+
+    /// With the cookie sent over HTTPS only, or not.
+    #[must_use]
+    pub const fn with_secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+}
+
 /// A clock in ms since the Unix epoch (tests replace it).
 type Clock = Arc<dyn Fn() -> u64 + Send + Sync>;
 
