@@ -3,17 +3,20 @@
 //! So far: [`Sessions`] (server-side sessions with a new id at login, idle
 //! and absolute timeouts, a [`SessionStore`] in memory or in Redis) with the
 //! [`Principal`] they hold, [`Users`] (Argon2id password hashes in the
-//! app's own database, managed with the `ferrodash-users` command), and
+//! app's own database, managed with the `ferrodash-users` command), a
+//! [`LoginLimiter`] for failed logins, and
 //! [`safe_next`], which decides where a login
 //! may send the user afterwards, refusing every off-site destination.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod limiter;
 mod redirect;
 mod redis_store;
 mod session;
 mod users;
 
+pub use limiter::{Attempt, LoginLimiter};
 pub use redirect::safe_next;
 pub use redis_store::RedisSessionStore;
 pub use session::{
