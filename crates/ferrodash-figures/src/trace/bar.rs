@@ -57,17 +57,7 @@ impl Default for Bar {
 }
 
 impl Bar {
-    /// An empty `bar` trace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            f: Fields {
-                kind: "bar",
-                ..Fields::default()
-            },
-            extra: Extra::default(),
-        }
-    }
+    empty_trace!("bar");
 
     common_methods!();
 

@@ -82,17 +82,7 @@ impl Default for BoxPlot {
 }
 
 impl BoxPlot {
-    /// An empty `box` trace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            f: Fields {
-                kind: "box",
-                ..Fields::default()
-            },
-            extra: Extra::default(),
-        }
-    }
+    empty_trace!("box");
 
     common_methods!();
 

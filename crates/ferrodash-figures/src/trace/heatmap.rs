@@ -69,17 +69,7 @@ impl Default for Heatmap {
 }
 
 impl Heatmap {
-    /// An empty `heatmap` trace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            f: Fields {
-                kind: "heatmap",
-                ..Fields::default()
-            },
-            extra: Extra::default(),
-        }
-    }
+    empty_trace!("heatmap");
 
     common_methods!();
 

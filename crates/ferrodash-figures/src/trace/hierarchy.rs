@@ -64,17 +64,7 @@ macro_rules! hierarchy_trace {
         }
 
         impl $name {
-            #[doc = concat!("An empty `", $kind, "` trace.")]
-            #[must_use]
-            pub fn new() -> Self {
-                Self {
-                    f: Fields {
-                        kind: $kind,
-                        ..Fields::default()
-                    },
-                    extra: Extra::default(),
-                }
-            }
+            empty_trace!($kind);
 
             common_methods!();
 

@@ -72,17 +72,7 @@ impl Default for Histogram {
 }
 
 impl Histogram {
-    /// An empty `histogram` trace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            f: Fields {
-                kind: "histogram",
-                ..Fields::default()
-            },
-            extra: Extra::default(),
-        }
-    }
+    empty_trace!("histogram");
 
     common_methods!();
 

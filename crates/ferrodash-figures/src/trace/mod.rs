@@ -96,6 +96,23 @@ macro_rules! serialize_with_extra {
     };
 }
 
+/// `new()`: an empty trace of the given plotly.js `type`.
+macro_rules! empty_trace {
+    ($kind:expr) => {
+        #[doc = concat!("An empty `", $kind, "` trace.")]
+        #[must_use]
+        pub fn new() -> Self {
+            Self {
+                f: Fields {
+                    kind: $kind,
+                    ..Fields::default()
+                },
+                extra: Extra::default(),
+            }
+        }
+    };
+}
+
 /// A setter for an optional field of `self.f`.
 macro_rules! setter {
     ($(#[$m:meta])* $name:ident($v:ident: impl Into<$t:ty>)) => {

@@ -57,17 +57,7 @@ impl Default for Pie {
 }
 
 impl Pie {
-    /// An empty `pie` trace.
-    #[must_use]
-    pub fn new() -> Self {
-        Self {
-            f: Fields {
-                kind: "pie",
-                ..Fields::default()
-            },
-            extra: Extra::default(),
-        }
-    }
+    empty_trace!("pie");
 
     common_methods!();
 

@@ -118,7 +118,21 @@ pub(crate) fn add_page_callbacks(
     callbacks: &mut Vec<Callback>,
     clientside: &mut Vec<ClientsideCallback>,
 ) {
-    let routes_for_state = Arc::clone(routes);
+    // Each shareable page writes its bound props into the address.
+    for (_, page) in &routes.pages {
+        if page.url_state.is_empty() {
+            continue;
+        }
+        let mut callback =
+            ClientsideCallback::inline(super::url_state::clientside_source(&page.url_state))
+                .name(format!("url state of page `{}`", page.path))
+                .output_allow_duplicate(DUMMY_ID, "title")
+                .prevent_initial_call();
+        for binding in &page.url_state {
+            callback = callback.input(binding.id.as_str(), binding.prop.clone());
+        }
+        clientside.push(callback);
+    }
     let routes = Arc::clone(routes);
     let router = move |Input(pathname): Input<Option<String>>,
                        Input(search): Input<Option<String>>| {
@@ -140,21 +154,6 @@ pub(crate) fn add_page_callbacks(
             .prevent_initial_call()
             .hidden(),
     );
-    // Each shareable page writes its bound props into the address.
-    for (_, page) in &routes_for_state.pages {
-        if page.url_state.is_empty() {
-            continue;
-        }
-        let mut callback =
-            ClientsideCallback::inline(super::url_state::clientside_source(&page.url_state))
-                .name(format!("url state of page `{}`", page.path))
-                .output_allow_duplicate(DUMMY_ID, "title")
-                .prevent_initial_call();
-        for binding in &page.url_state {
-            callback = callback.input(binding.id.as_str(), binding.prop.clone());
-        }
-        clientside.push(callback);
-    }
     clientside.push(
         ClientsideCallback::inline(
             "function (data) {\n  if (data && data.title) { document.title = data.title; }\n  \
