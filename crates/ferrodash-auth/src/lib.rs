@@ -10,12 +10,15 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod credentials;
 mod limiter;
 mod redirect;
 mod redis_store;
 mod session;
+#[cfg(feature = "users")]
 mod users;
 
+pub use credentials::{Credentials, CredentialsError};
 pub use limiter::{Attempt, LoginLimiter};
 pub use redirect::safe_next;
 pub use redis_store::RedisSessionStore;
@@ -23,4 +26,5 @@ pub use session::{
     BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
     Sessions,
 };
+#[cfg(feature = "users")]
 pub use users::{UserError, Users};

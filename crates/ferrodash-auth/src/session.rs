@@ -79,6 +79,11 @@ pub trait SessionStore: fmt::Debug + Send + Sync + 'static {
     ) -> BoxFuture<'a, ()>;
     /// Removes the record under `key`.
     fn delete<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, ()>;
+    /// How many live sessions the store holds, when it can tell cheaply
+    /// (for the sessions metric); `None` by default.
+    fn count(&self) -> BoxFuture<'_, Option<usize>> {
+        Box::pin(async { None })
+    }
 }
 
 /// Sessions in this process's memory (the default; use a shared store when
@@ -156,6 +161,14 @@ impl SessionStore for MemorySessionStore {
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .remove(key);
+        })
+    }
+
+    fn count(&self) -> BoxFuture<'_, Option<usize>> {
+        Box::pin(async move {
+            let now = now_ms();
+            let records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+            Some(records.values().filter(|(_, expires)| *expires > now).count())
         })
     }
 }
@@ -339,6 +352,11 @@ impl Sessions {
         };
         self.store(&id, record.clone()).await;
         Session { id, record }
+    }
+
+    /// How many live sessions there are, when the store can tell.
+    pub async fn count(&self) -> Option<usize> {
+        self.store.count().await
     }
 
     /// Ends the session.
