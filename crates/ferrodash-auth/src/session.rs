@@ -302,6 +302,13 @@ impl Sessions {
         self
     }
 
+    /// The same sessions (same store) behaving as `config` says.
+    #[must_use]
+    pub fn with_config(mut self, config: SessionConfig) -> Self {
+        self.config = config;
+        self
+    }
+
     /// How sessions behave.
     #[must_use]
     pub const fn config(&self) -> &SessionConfig {

@@ -45,6 +45,8 @@ pub(crate) struct Registered {
     pub(crate) on_error: Option<OnError>,
     /// Where its metrics are.
     pub(crate) metrics_slot: usize,
+    /// Groups the user must be in.
+    pub(crate) groups: Vec<String>,
 }
 
 /// Everything a built app serves from.
@@ -60,7 +62,10 @@ pub(crate) struct AppInner {
     pub(crate) reload: ReloadState,
     pub(crate) queue: Arc<dyn JobQueue>,
     pub(crate) cache: MemoCache,
-    pub(crate) cache_scope: CacheScopeFn,
+    /// The app's own cache scope, if it gave one.
+    pub(crate) cache_scope: Option<CacheScopeFn>,
+    /// How users log in, when the app has a login.
+    pub(crate) login: Option<Arc<crate::login::LoginState>>,
     pub(crate) security_headers: crate::security::SecurityHeaders,
     /// The pages in registry order, and the redirects from old paths.
     pub(crate) pages: Vec<crate::pages::PageInfo>,
@@ -96,6 +101,23 @@ impl std::fmt::Debug for App {
             .field("title", &self.inner.config.title)
             .field("callbacks", &self.inner.callbacks.len())
             .finish_non_exhaustive()
+    }
+}
+
+impl AppInner {
+    /// Who cached and stored data of a request belongs to: the app's own
+    /// scope function if it has one, else the logged-in user, else
+    /// everyone.
+    pub(crate) fn scope_of(
+        &self,
+        headers: &http::HeaderMap,
+        user: Option<&ferrodash_auth::Principal>,
+    ) -> Scope {
+        match (&self.cache_scope, user) {
+            (Some(scope), _) => scope(headers),
+            (None, Some(user)) => Scope::user(user.id.clone()),
+            (None, None) => Scope::Public,
+        }
     }
 }
 
@@ -159,6 +181,7 @@ pub struct AppBuilder {
     pages: Vec<crate::pages::Page>,
     not_found: Option<crate::pages::router::NotFoundLayout>,
     readiness: Vec<(String, ReadinessCheck)>,
+    login: Option<crate::Login>,
 }
 
 enum LayoutInput {
@@ -339,8 +362,18 @@ impl AppBuilder {
         self
     }
 
+    /// Puts the whole app behind a login (see [`Login`](crate::Login)):
+    /// every route but the login page, health checks and static files needs
+    /// a logged-in user; callbacks and pages can take the user and require
+    /// groups; cached results and server-side stores are kept per user.
+    pub fn login(mut self, login: crate::Login) -> Self {
+        self.login = Some(login);
+        self
+    }
+
     /// How a request's cache scope (its user or tenant) is found, so cached
-    /// results are never shared between users. Default: one public scope.
+    /// results are never shared between users. Default: the logged-in
+    /// user in an app with a login, else one public scope.
     pub fn cache_scope(
         mut self,
         scope: impl Fn(&http::HeaderMap) -> Scope + Send + Sync + 'static,
@@ -530,10 +563,34 @@ impl AppBuilder {
             )
         };
 
+        if self.login.is_none() {
+            let needs_login = callbacks_in
+                .iter()
+                .filter(|c| !c.groups.is_empty())
+                .map(|c| format!("callback `{}`", c.spec.name))
+                .chain(pages.need_login.iter().map(|p| format!("page `{p}`")));
+            for what in needs_login {
+                errors.push(BuildError::InvalidSetting {
+                    setting: "login",
+                    problem: format!(
+                        "{what} needs a logged-in user (a group or the user's layout), and \
+                         the app has no login: add one with AppBuilder::login"
+                    ),
+                });
+            }
+        }
+
         if !errors.is_empty() {
             return Err(BuildErrors(errors));
         }
 
+        let login = self.login.map(|login| {
+            Arc::new(crate::login::LoginState::new(
+                login,
+                &self.config.title,
+                self.config.cookies_secure(),
+            ))
+        });
         let metrics = Arc::new(crate::metrics::Metrics::new(
             callbacks_in.iter().map(|c| c.spec.name.as_str()),
         ));
@@ -552,6 +609,7 @@ impl AppBuilder {
                     background: callback.background,
                     on_error: callback.on_error.map(|(handler, _)| handler),
                     metrics_slot,
+                    groups: callback.groups,
                 },
             );
         }
@@ -621,9 +679,8 @@ impl AppBuilder {
                     .queue
                     .unwrap_or_else(|| Arc::new(InProcessQueue::default())),
                 cache,
-                cache_scope: self
-                    .cache_scope
-                    .unwrap_or_else(|| Arc::new(|_: &http::HeaderMap| Scope::Public)),
+                cache_scope: self.cache_scope,
+                login,
                 security_headers,
                 pages: pages.infos,
                 redirects: pages.redirects,
@@ -673,6 +730,8 @@ struct BuiltPages {
     infos: Vec<crate::pages::PageInfo>,
     samples: Vec<Node>,
     redirects: Vec<(String, String)>,
+    /// Paths of pages that need a logged-in user.
+    need_login: Vec<String>,
 }
 
 impl AppBuilder {
@@ -710,6 +769,9 @@ impl AppBuilder {
         let prefix = self.config.requests_prefix().to_owned();
         for (template, page) in &parsed {
             built.infos.push(page.info());
+            if page.needs_login() {
+                built.need_login.push(page.path.clone());
+            }
             let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (page.sample)()));
             match sample {
                 Ok(node) => built.samples.push(node),

@@ -97,6 +97,13 @@ impl AppConfig {
             .as_deref()
             .unwrap_or(&self.routes_pathname_prefix)
     }
+
+    /// Whether the cookies the app sets are `Secure`: asked for, or in
+    /// production mode.
+    #[must_use]
+    pub const fn cookies_secure(&self) -> bool {
+        self.secure_cookies || self.production
+    }
 }
 
 /// Dev tools and debug behaviour (Dash's `debug=True` switches).

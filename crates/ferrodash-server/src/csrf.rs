@@ -9,7 +9,7 @@
 //! `SameSite=Strict`, and never read it), but it cannot read the cookie to
 //! set the header, nor send that custom header across origins at all.
 
-use http::{HeaderMap, HeaderValue, header};
+use http::{HeaderMap, HeaderValue};
 use rand::distr::{Alphanumeric, SampleString};
 
 /// The cookie the renderer reads (`csrf_token_name` in `_dash-config`).
@@ -25,15 +25,12 @@ fn well_formed(token: &str) -> bool {
 
 /// The values of every `_csrf_token` cookie the request carries.
 fn cookie_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
-    headers
-        .get_all(header::COOKIE)
-        .into_iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|line| line.split(';'))
-        .filter_map(|pair| {
-            let (name, value) = pair.trim().split_once('=')?;
-            (name == COOKIE).then_some(value)
-        })
+    crate::cookies::values(headers, COOKIE)
+}
+
+/// The request's well-formed token cookie, if it has one.
+pub(crate) fn current_token(headers: &HeaderMap) -> Option<&str> {
+    cookie_tokens(headers).find(|t| well_formed(t))
 }
 
 /// Whether the request carries a well-formed token cookie already.
@@ -44,7 +41,16 @@ pub(crate) fn has_token(headers: &HeaderMap) -> bool {
 /// A `Set-Cookie` value with a new token, for every path of the site (so
 /// apps mounted side by side share it), `Secure` when asked.
 pub(crate) fn new_cookie(secure: bool) -> HeaderValue {
-    let token = Alphanumeric.sample_string(&mut rand::rng(), TOKEN_LEN);
+    cookie_for(&new_token(), secure)
+}
+
+/// A new random token.
+pub(crate) fn new_token() -> String {
+    Alphanumeric.sample_string(&mut rand::rng(), TOKEN_LEN)
+}
+
+/// The `Set-Cookie` value carrying `token`.
+pub(crate) fn cookie_for(token: &str, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE}={token}; Path=/; SameSite=Strict{secure}"
@@ -60,16 +66,33 @@ pub(crate) fn problem(headers: &HeaderMap) -> Option<&'static str> {
     if !well_formed(sent) {
         return Some("the X-CSRFToken header is not a token");
     }
-    // Compare in constant time against every cookie of that name.
-    let matches = cookie_tokens(headers).any(|cookie| {
-        cookie.len() == sent.len()
-            && cookie
-                .bytes()
-                .zip(sent.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
-    (!matches).then_some("the X-CSRFToken header does not match the _csrf_token cookie")
+    (!matches_cookie(headers, sent))
+        .then_some("the X-CSRFToken header does not match the _csrf_token cookie")
+}
+
+/// Whether `sent` equals one of the request's token cookies, compared in
+/// constant time.
+pub(crate) fn matches_cookie(headers: &HeaderMap, sent: &str) -> bool {
+    well_formed(sent)
+        && cookie_tokens(headers).any(|cookie| {
+            cookie.len() == sent.len()
+                && cookie
+                    .bytes()
+                    .zip(sent.bytes())
+                    .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                    == 0
+        })
+}
+
+/// Whether a browser form post (login, logout) is from the app's own page:
+/// its `csrf_token` field equals the token cookie, or the browser says the
+/// request comes from this origin (`Sec-Fetch-Site: same-origin`, which
+/// another site's page cannot make it say).
+pub(crate) fn form_is_same_site(headers: &HeaderMap, field: Option<&str>) -> bool {
+    field.is_some_and(|sent| matches_cookie(headers, sent))
+        || headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() == b"same-origin")
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@
 //! | `GET /assets/…` | the assets folder |
 //! | `GET /_reload-hash` | hot reload |
 //! | `GET /_favicon.ico` | the default favicon |
+//! | `GET /health`, `GET /ready`, `GET /metrics` | health, readiness, Prometheus metrics |
+//! | `GET`/`POST /login`, `GET`/`POST /logout` | the login page and logout, with a [`Login`] |
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -24,8 +26,10 @@ mod assets;
 mod background;
 mod callback;
 mod config;
+mod cookies;
 mod csrf;
 mod index;
+mod login;
 mod metrics;
 mod package;
 pub mod pages;
@@ -43,7 +47,9 @@ pub use background::{
 };
 pub use callback::*;
 pub use config::{AppConfig, DevTools};
+pub use ferrodash_auth::Principal;
 pub use index::DEFAULT_INDEX_TEMPLATE;
+pub use login::Login;
 pub use package::ComponentPackage;
 pub use pages::{Page, PageInfo};
 pub use rejection::ProtocolError;

@@ -17,8 +17,9 @@ const BUCKETS: [f64; 12] = [
 ];
 
 /// The routes requests are counted by.
-pub(crate) const ROUTES: [&str; 9] = [
+pub(crate) const ROUTES: [&str; 10] = [
     "index",
+    "login",
     "layout",
     "dependencies",
     "update",
@@ -179,6 +180,43 @@ impl Metrics {
             cache.misses,
         );
         out
+    }
+}
+
+/// What `/metrics` tells of logins and sessions.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct LoginSnapshot {
+    pub(crate) succeeded: u64,
+    pub(crate) failed: u64,
+    pub(crate) limited: u64,
+    pub(crate) logouts: u64,
+    /// Live sessions, when the store can tell.
+    pub(crate) sessions: Option<usize>,
+}
+
+impl LoginSnapshot {
+    /// Appends the login metrics to `out`.
+    pub(crate) fn render(&self, out: &mut String) {
+        let _ = write!(
+            out,
+            "# HELP ferrodash_logins_total Login attempts, by outcome.\n\
+             # TYPE ferrodash_logins_total counter\n\
+             ferrodash_logins_total{{outcome=\"success\"}} {}\n\
+             ferrodash_logins_total{{outcome=\"failure\"}} {}\n\
+             ferrodash_logins_total{{outcome=\"rate_limited\"}} {}\n\
+             # HELP ferrodash_logouts_total Sessions ended by logging out.\n\
+             # TYPE ferrodash_logouts_total counter\n\
+             ferrodash_logouts_total {}\n",
+            self.succeeded, self.failed, self.limited, self.logouts
+        );
+        if let Some(sessions) = self.sessions {
+            let _ = write!(
+                out,
+                "# HELP ferrodash_sessions_active Live login sessions.\n\
+                 # TYPE ferrodash_sessions_active gauge\n\
+                 ferrodash_sessions_active {sessions}\n"
+            );
+        }
     }
 }
 

@@ -59,6 +59,20 @@ pub enum ProtocolError {
     /// The request lacks the renderer's cross-site request forgery token.
     #[error("cross-site request forgery check failed: {0}")]
     Csrf(&'static str),
+    /// The path needs a logged-in user and the request has none (no
+    /// session, or it has ended).
+    #[error(
+        "log in first: this needs a logged-in user, and the request has none (or the session has ended)"
+    )]
+    LoginRequired,
+    /// The logged-in user lacks a group the callback needs.
+    #[error("callback `{callback}` needs the group `{group}`, which the user is not in")]
+    Forbidden {
+        /// The callback's name.
+        callback: String,
+        /// The group it needs.
+        group: String,
+    },
     /// No file at this path.
     #[error("not found")]
     NotFound,
@@ -80,7 +94,8 @@ impl ProtocolError {
             Self::UnknownCallback(_) | Self::NotFound => StatusCode::NOT_FOUND,
             Self::InvalidArgument { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Csrf(_) => StatusCode::FORBIDDEN,
+            Self::Csrf(_) | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
+            Self::LoginRequired => StatusCode::UNAUTHORIZED,
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => StatusCode::FORBIDDEN,
                 crate::background::HandleProblem::Expired => StatusCode::GONE,
@@ -102,6 +117,8 @@ impl ProtocolError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Csrf(_) => "csrf",
+            Self::LoginRequired => "login_required",
+            Self::Forbidden { .. } => "forbidden",
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => "invalid_job_handle",
                 crate::background::HandleProblem::Expired => "expired_job_handle",

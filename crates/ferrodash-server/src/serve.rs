@@ -35,9 +35,13 @@ pub async fn serve_router(router: axum::Router, addr: impl ToSocketAddrs) -> std
 }
 
 async fn serve_router_on(router: axum::Router, listener: TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
+    // Connection info gives the login limiter the client's address.
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
 }
 
 async fn shutdown_signal() {

@@ -36,6 +36,8 @@ pub struct TestClient {
     router: Router,
     prefix: String,
     csrf: bool,
+    /// Cookies sent with every request, as a browser's jar would.
+    cookies: Vec<(String, String)>,
 }
 
 impl TestClient {
@@ -46,6 +48,7 @@ impl TestClient {
             router: app.router(),
             prefix: app.config().routes_pathname_prefix.clone(),
             csrf: true,
+            cookies: Vec::new(),
         }
     }
 
@@ -56,6 +59,7 @@ impl TestClient {
             router,
             prefix: prefix.into(),
             csrf: true,
+            cookies: Vec::new(),
         }
     }
 
@@ -67,8 +71,94 @@ impl TestClient {
         self
     }
 
+    /// The same client, sending the cookie `name=value` with every request
+    /// (replacing a cookie of that name it had).
+    #[must_use]
+    pub fn with_cookie(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        let name = name.into();
+        self.cookies.retain(|(n, _)| *n != name);
+        self.cookies.push((name, value.into()));
+        self
+    }
+
+    /// The cookie called `name` the client sends, if any.
+    #[must_use]
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The same client, keeping the cookies `response` sets (and dropping
+    /// those it removes with `Max-Age=0`), as a browser would.
+    #[must_use]
+    pub fn with_cookies_from(mut self, response: &TestResponse) -> Self {
+        for set in response.headers().get_all(header::SET_COOKIE) {
+            let Ok(set) = set.to_str() else { continue };
+            let mut attributes = set.split(';');
+            let Some((name, value)) = attributes.next().and_then(|p| p.trim().split_once('='))
+            else {
+                continue;
+            };
+            let removed = attributes.any(|a| a.trim().eq_ignore_ascii_case("max-age=0"));
+            self.cookies.retain(|(n, _)| n != name);
+            if !removed {
+                self.cookies.push((name.to_owned(), value.to_owned()));
+            }
+        }
+        self
+    }
+
+    /// Logs in through the app's login form as `name` with `password`, as
+    /// a browser would (the form's token included), and gives the client
+    /// holding the new session; the answer when the login was refused.
+    ///
+    /// # Errors
+    ///
+    /// The login's answer when it was not a redirect (a wrong password,
+    /// say).
+    pub async fn log_in(&self, name: &str, password: &str) -> Result<Self, TestResponse> {
+        let body = serde_urlencoded::to_string([
+            ("username", name),
+            ("password", password),
+            ("csrf_token", CSRF_TOKEN),
+        ])
+        .unwrap_or_default();
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(self.url("login"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("_csrf_token={CSRF_TOKEN}"))
+            .header("x-csrftoken", CSRF_TOKEN)
+            .body(Body::from(body))
+            .unwrap_or_default();
+        let answer = self.send(request).await;
+        if answer.status() == StatusCode::SEE_OTHER {
+            Ok(self.clone().with_cookies_from(&answer))
+        } else {
+            Err(answer)
+        }
+    }
+
     /// Sends a request and reads the whole answer.
     pub async fn send(&self, mut request: Request<Body>) -> TestResponse {
+        if !self.cookies.is_empty() {
+            let jar = self
+                .cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let headers = request.headers_mut();
+            let line = match headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
+                Some(existing) => format!("{existing}; {jar}"),
+                None => jar,
+            };
+            if let Ok(line) = http::HeaderValue::from_str(&line) {
+                headers.insert(header::COOKIE, line);
+            }
+        }
         if self.csrf
             && request.method() == Method::POST
             && !request.headers().contains_key("x-csrftoken")

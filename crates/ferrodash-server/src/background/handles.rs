@@ -1,5 +1,6 @@
-//! Job and cache-key handles: signed, bound to the page load (`end_id`) and
-//! to an expiry time, so a forged, foreign or stale handle is refused.
+//! Job and cache-key handles: signed, bound to the page load (`end_id`), to
+//! the logged-in user and to an expiry time, so a forged, foreign or stale
+//! handle is refused.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -27,6 +28,8 @@ pub(crate) struct Handles<'a> {
     pub(crate) signer: &'a Signer,
     /// The page's verified `end_id` value; empty when it did not verify.
     pub(crate) end_id: String,
+    /// The logged-in user's id; empty without a login.
+    pub(crate) user: &'a str,
 }
 
 fn now() -> u64 {
@@ -37,7 +40,9 @@ fn now() -> u64 {
 
 impl Handles<'_> {
     fn scope(&self, kind: &str) -> String {
-        format!("{kind}:{}", self.end_id)
+        // The id's length first, so no end id and user id pair reads as
+        // another.
+        format!("{kind}:{}:{}:{}", self.user.len(), self.user, self.end_id)
     }
 
     /// A job handle valid until `expires_in_secs` from now.
@@ -87,15 +92,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn handles_are_bound_to_the_page_and_expire() {
+    fn handles_are_bound_to_the_page_and_the_user_and_expire() {
         let signer = Signer::new(Some(b"k"));
         let page = Handles {
             signer: &signer,
             end_id: "page-a".to_owned(),
+            user: "alice",
         };
         let other = Handles {
             signer: &signer,
             end_id: "page-b".to_owned(),
+            user: "alice",
+        };
+        let other_user = Handles {
+            signer: &signer,
+            end_id: "page-a".to_owned(),
+            user: "bob",
         };
         let handle = page.job("j1", 60);
         assert_eq!(
@@ -105,15 +117,17 @@ mod tests {
             })
         );
         assert_eq!(other.verify_job(&handle), Err(HandleProblem::Invalid));
+        assert_eq!(other_user.verify_job(&handle), Err(HandleProblem::Invalid));
         assert_eq!(
             page.verify_job("j1.99999999999~00"),
             Err(HandleProblem::Invalid)
         );
-        let expired = signer.sign("job:page-a", "j1.1");
+        let expired = signer.sign("job:5:alice:page-a", "j1.1");
         assert_eq!(page.verify_job(&expired), Err(HandleProblem::Expired));
         let nobody = Handles {
             signer: &signer,
             end_id: String::new(),
+            user: "alice",
         };
         assert_eq!(nobody.verify_job(&handle), Err(HandleProblem::Invalid));
         let key = page.cache_key("abc");

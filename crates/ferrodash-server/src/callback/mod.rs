@@ -18,6 +18,7 @@ mod extract;
 mod handler;
 mod request;
 mod server_store;
+mod user;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -51,6 +52,8 @@ pub struct Callback {
     pub(crate) handler: ErasedHandler,
     pub(crate) background: Option<BackgroundOptions>,
     pub(crate) on_error: Option<(OnError, Arity)>,
+    /// Groups the user must be in, every one.
+    pub(crate) groups: Vec<String>,
 }
 
 /// A callback's failure, as its `on_error` handler sees it.
@@ -119,6 +122,7 @@ impl Callback {
             handler,
             background: None,
             on_error: None,
+            groups: Vec::new(),
         }
     }
 
@@ -176,6 +180,15 @@ impl Callback {
     /// for keeping two components in sync (check [`Triggered`] to see which fired).
     pub fn allow_self_loop(mut self) -> Self {
         self.spec.allow_self_loop = true;
+        self
+    }
+
+    /// Runs the callback only for logged-in users in `group` (call again to
+    /// need several groups, every one): others get 403 naming the group,
+    /// and the function does not run. Needs a login on the app (checked
+    /// when it is built).
+    pub fn require_group(mut self, group: impl Into<String>) -> Self {
+        self.groups.push(group.into());
         self
     }
 

@@ -45,8 +45,10 @@ pub struct CallbackRequest {
     pub(crate) side_updates: SideUpdates,
     pub(crate) headers: HeaderMap,
     pub(crate) app_state: Arc<StateMap>,
-    /// Who cached and stored data belongs to, read from the headers.
-    pub(crate) cache_scope: crate::app::CacheScopeFn,
+    /// The logged-in user, if any.
+    pub(crate) user: Option<ferrodash_auth::Principal>,
+    /// Who cached and stored data belongs to.
+    pub(crate) scope: ferrodash_cache::Scope,
     /// Set when the callback runs as a background job.
     pub(crate) job: Option<Arc<JobShared>>,
     pub(crate) next_input: usize,

@@ -14,9 +14,9 @@ use super::request::CallbackRequest;
 /// a `dcc.Store`; a later callback takes the key as an input and reads the
 /// data back, typed. Large tables never travel to the browser.
 ///
-/// Data is stored for the scope the app's `cache_scope` gives the request
-/// (one user's, by default everyone's until the app has logins), so a key
-/// copied to another user's page reads nothing. A key that is malformed,
+/// Data is stored for the request's scope: the logged-in user's (or what
+/// the app's `cache_scope` gives; everyone's in an app without a login),
+/// so a key copied to another user's page reads nothing. A key that is malformed,
 /// expired or names nothing makes the request fail with a 4xx naming the
 /// server-side store key when the callback returns the error with `?`.
 ///
@@ -86,7 +86,7 @@ impl FromCallbackRequest for Store {
         })?;
         Ok(Self {
             store,
-            scope: (request.cache_scope)(&request.headers),
+            scope: request.scope.clone(),
         })
     }
 }

@@ -9,6 +9,7 @@ mod url_state;
 use std::fmt;
 use std::sync::Arc;
 
+use ferrodash_auth::Principal;
 use ferrodash_components::{dcc, html};
 use ferrodash_core::Node;
 use serde::de::DeserializeOwned;
@@ -51,8 +52,17 @@ impl fmt::Display for PageArgsError {
 
 impl std::error::Error for PageArgsError {}
 
-/// A page's layout from its path variables and query values.
-type PageLayout = Arc<dyn Fn(&[(String, String)]) -> Result<Node, PageArgsError> + Send + Sync>;
+/// A page's layout from its path variables and query values, and the
+/// logged-in user.
+type PageLayout = Arc<
+    dyn Fn(&[(String, String)], Option<&Principal>) -> Result<Node, PageArgsError> + Send + Sync,
+>;
+
+/// Path variables and query values read into a page's typed arguments.
+fn read_args<P: DeserializeOwned>(pairs: &[(String, String)]) -> Result<P, PageArgsError> {
+    let form = serde_urlencoded::to_string(pairs).map_err(|e| PageArgsError(e.to_string()))?;
+    serde_urlencoded::from_str(&form).map_err(|e| PageArgsError(e.to_string()))
+}
 
 /// One page of a multi-page app: a path (or a path template like
 /// `/projects/<id>`), a layout, and what navigation and link previews show
@@ -81,6 +91,10 @@ pub struct Page {
     pub(crate) order: Option<i64>,
     pub(crate) redirect_from: Vec<String>,
     pub(crate) url_state: Vec<url_state::UrlBinding>,
+    /// Groups a user must be in to see the page, every one.
+    pub(crate) groups: Vec<String>,
+    /// Whether the layout takes the logged-in user.
+    pub(crate) takes_user: bool,
     pub(crate) layout: PageLayout,
     /// The layout as drawn with default arguments, for the build-time checks.
     pub(crate) sample: Arc<dyn Fn() -> Node + Send + Sync>,
@@ -122,7 +136,7 @@ impl Page {
         let sample = Arc::clone(&layout);
         Self::with_layout(
             path.into(),
-            Arc::new(move |_: &[(String, String)]| Ok(layout())),
+            Arc::new(move |_: &[(String, String)], _: Option<&Principal>| Ok(layout())),
             Arc::new(move || sample()),
         )
     }
@@ -142,15 +156,71 @@ impl Page {
         let sample = Arc::clone(&layout);
         Self::with_layout(
             path.into(),
-            Arc::new(move |pairs: &[(String, String)]| {
-                let form =
-                    serde_urlencoded::to_string(pairs).map_err(|e| PageArgsError(e.to_string()))?;
-                let args: P =
-                    serde_urlencoded::from_str(&form).map_err(|e| PageArgsError(e.to_string()))?;
-                Ok(layout(args))
+            Arc::new(move |pairs: &[(String, String)], _: Option<&Principal>| {
+                Ok(layout(read_args(pairs)?))
             }),
             Arc::new(move || sample(P::default())),
         )
+    }
+
+    /// A page drawn for the logged-in user, with typed arguments as
+    /// [`with_args`](Self::with_args) reads them (use `()` for none): a
+    /// greeting, the user's own projects. Needs a login on the app; the
+    /// app's callbacks are checked against the layout drawn for a user with
+    /// an empty id and name and `P::default()`.
+    ///
+    /// ```
+    /// use ferrodash_server::{Page, Principal};
+    /// use ferrodash_components::html;
+    ///
+    /// let home = Page::for_user("/", |user: &Principal, (): ()| {
+    ///     html::h1(format!("Welcome, {}", user.name)).into()
+    /// });
+    /// ```
+    #[must_use]
+    pub fn for_user<P: DeserializeOwned + Default + 'static>(
+        path: impl Into<String>,
+        layout: impl Fn(&Principal, P) -> Node + Send + Sync + 'static,
+    ) -> Self {
+        let layout = Arc::new(layout);
+        let sample = Arc::clone(&layout);
+        let mut page = Self::with_layout(
+            path.into(),
+            Arc::new(
+                move |pairs: &[(String, String)], user: Option<&Principal>| {
+                    let user =
+                        user.ok_or_else(|| PageArgsError("nobody is logged in".to_owned()))?;
+                    Ok(layout(user, read_args(pairs)?))
+                },
+            ),
+            Arc::new(move || sample(&Principal::new("", ""), P::default())),
+        );
+        page.takes_user = true;
+        page
+    }
+
+    /// Shows the page only to users in `group` (call again to need several,
+    /// every one); others see a "not allowed" page. Needs a login on the
+    /// app. Hiding the page protects its layout only: give the callbacks
+    /// that serve its data the same requirement with
+    /// [`Callback::require_group`](crate::Callback::require_group).
+    #[must_use]
+    pub fn require_group(mut self, group: impl Into<String>) -> Self {
+        self.groups.push(group.into());
+        self
+    }
+
+    /// Whether the page needs a logged-in user.
+    pub(crate) const fn needs_login(&self) -> bool {
+        self.takes_user || !self.groups.is_empty()
+    }
+
+    /// Whether `user` may see the page.
+    pub(crate) fn allows(&self, user: Option<&Principal>) -> bool {
+        if !self.needs_login() {
+            return true;
+        }
+        user.is_some_and(|u| self.groups.iter().all(|g| u.in_group(g)))
     }
 
     fn with_layout(
@@ -166,6 +236,8 @@ impl Page {
             order: None,
             redirect_from: Vec::new(),
             url_state: Vec::new(),
+            groups: Vec::new(),
+            takes_user: false,
             layout,
             sample,
         }
@@ -249,6 +321,7 @@ impl Page {
             title: self.title.clone().unwrap_or_else(|| self.name.clone()),
             description: self.description.clone(),
             order: self.order,
+            groups: self.groups.clone(),
         }
     }
 }
@@ -267,6 +340,17 @@ pub struct PageInfo {
     pub description: String,
     /// The order given, if any.
     pub order: Option<i64>,
+    /// The groups a user must be in to see the page.
+    pub groups: Vec<String>,
+}
+
+impl PageInfo {
+    /// Whether `user` may see the page (for navigation that lists only the
+    /// pages a user may open).
+    #[must_use]
+    pub fn visible_to(&self, user: &Principal) -> bool {
+        self.groups.iter().all(|g| user.in_group(g))
+    }
 }
 
 /// The index page with `page`'s title and meta tags (description, Open

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use ferrodash_auth::Principal;
 use ferrodash_components::html;
 use ferrodash_core::{Json, Node};
 use serde_json::json;
@@ -20,6 +21,16 @@ pub(crate) fn default_not_found() -> Node {
         html::h1("404 - Page not found"),
         html::p("There is no page at this address."),
     ))
+    .into()
+}
+
+/// What a user sees of a page they may not open.
+fn not_allowed() -> Node {
+    html::div((
+        html::h1("403 - Not allowed"),
+        html::p("Your account does not have access to this page."),
+    ))
+    .class_name("page-not-allowed")
     .into()
 }
 
@@ -79,11 +90,14 @@ impl PageRoutes {
     }
 
     /// The layout and title for the browser's address.
-    fn route(&self, pathname: &str, search: &str) -> (Node, String) {
+    fn route(&self, pathname: &str, search: &str, user: Option<&Principal>) -> (Node, String) {
         let path = self.strip_prefix(pathname);
         let Some((page, mut pairs)) = self.find(path) else {
             return ((self.not_found)(), self.app_title.clone());
         };
+        if !page.allows(user) {
+            return (not_allowed(), self.app_title.clone());
+        }
         let query: Vec<(String, String)> =
             serde_urlencoded::from_str(search.trim_start_matches('?')).unwrap_or_default();
         for (key, value) in query {
@@ -93,7 +107,7 @@ impl PageRoutes {
             }
         }
         let title = page.title.clone().unwrap_or_else(|| page.name.clone());
-        match (page.layout)(&pairs) {
+        match (page.layout)(&pairs, user) {
             Ok(mut node) => {
                 super::url_state::restore(&mut node, &page.url_state, &pairs);
                 (node, title)
@@ -135,12 +149,14 @@ pub(crate) fn add_page_callbacks(
     }
     let routes = Arc::clone(routes);
     let router = move |Input(pathname): Input<Option<String>>,
-                       Input(search): Input<Option<String>>| {
+                       Input(search): Input<Option<String>>,
+                       user: Option<Principal>| {
         let routes = Arc::clone(&routes);
         async move {
             let (layout, title) = routes.route(
                 pathname.as_deref().unwrap_or("/"),
                 search.as_deref().unwrap_or(""),
+                user.as_ref(),
             );
             (Json(layout), Json(json!({ "title": title })))
         }

@@ -63,10 +63,13 @@ pub(crate) async fn ready(AxumState(app): AxumState<App>) -> Response {
 }
 
 pub(crate) async fn metrics(AxumState(app): AxumState<App>) -> Response {
-    let text = app
+    let mut text = app
         .inner
         .metrics
         .render(app.inner.cache.stats(), app.inner.queue.active());
+    if let Some(login) = &app.inner.login {
+        login.snapshot().await.render(&mut text);
+    }
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -77,7 +80,10 @@ pub(crate) async fn metrics(AxumState(app): AxumState<App>) -> Response {
 
 /// Which of [`ROUTES`] a path is, by its last part.
 fn route_of(path: &str, assets: &str) -> usize {
-    let name = if path.ends_with("/_dash-update-component") {
+    let name = if path.ends_with("/login") || path.ends_with("/logout") || path.contains("/login/")
+    {
+        "login"
+    } else if path.ends_with("/_dash-update-component") {
         "update"
     } else if path.ends_with("/_dash-layout") {
         "layout"

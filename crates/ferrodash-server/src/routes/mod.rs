@@ -40,6 +40,23 @@ impl App {
                     .layer(DefaultBodyLimit::max(limit)),
             )
             .fallback(pages::fallback);
+        if self.inner.login.as_ref().is_some_and(|l| l.uses_sessions()) {
+            inner = inner
+                .route(
+                    "/login",
+                    get(crate::login::login_form).post(crate::login::login_submit),
+                )
+                .route(
+                    "/logout",
+                    get(crate::login::logout_confirm).post(crate::login::logout_submit),
+                );
+            #[cfg(feature = "oidc")]
+            {
+                inner = inner
+                    .route("/login/oidc", get(crate::login::oidc_start))
+                    .route("/login/oidc/callback", get(crate::login::oidc_callback));
+            }
+        }
         if self.inner.config.metrics_endpoint {
             inner = inner.route("/metrics", get(health::metrics));
         }
@@ -72,6 +89,10 @@ impl App {
         };
         router
             .with_state(self.clone())
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                crate::login::guard::guard,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 health::finish,

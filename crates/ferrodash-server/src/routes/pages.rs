@@ -38,7 +38,7 @@ pub(crate) async fn index(
     if app.inner.config.csrf_protection && !crate::csrf::has_token(&headers) {
         response.headers_mut().append(
             header::SET_COOKIE,
-            crate::csrf::new_cookie(app.inner.config.secure_cookies || app.inner.config.production),
+            crate::csrf::new_cookie(app.inner.config.cookies_secure()),
         );
     }
     response

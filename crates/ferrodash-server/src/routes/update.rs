@@ -55,6 +55,7 @@ pub(crate) async fn update_component(
     AxumState(app): AxumState<App>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
     headers: HeaderMap,
+    user: Option<axum::Extension<ferrodash_auth::Principal>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
@@ -69,7 +70,8 @@ pub(crate) async fn update_component(
             return ProtocolError::UnreadableBody(rejection.body_text()).into_response();
         }
     };
-    let mut response = match dispatch(&app, &query, headers, body).await {
+    let user = user.map(|axum::Extension(user)| user);
+    let mut response = match dispatch(&app, &query, headers, user, body).await {
         Ok(response) => response,
         Err(refusal) => refusal.into_response(),
     };
@@ -80,6 +82,25 @@ pub(crate) async fn update_component(
         }
     }
     response
+}
+
+/// Refuses a callback that needs groups the user is not in.
+fn check_groups(
+    spec: &ferrodash_core::CallbackSpec,
+    groups: &[String],
+    user: Option<&ferrodash_auth::Principal>,
+) -> Result<(), ProtocolError> {
+    if groups.is_empty() {
+        return Ok(());
+    }
+    let user = user.ok_or(ProtocolError::LoginRequired)?;
+    match groups.iter().find(|g| !user.in_group(g)) {
+        Some(group) => Err(ProtocolError::Forbidden {
+            callback: spec.name.clone(),
+            group: group.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The values of a query parameter.
@@ -94,6 +115,7 @@ async fn dispatch(
     app: &App,
     query: &[(String, String)],
     headers: HeaderMap,
+    user: Option<ferrodash_auth::Principal>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ProtocolError> {
     is_json(&headers)?;
@@ -113,6 +135,7 @@ async fn dispatch(
         .get(&request.output)
         .ok_or_else(|| ProtocolError::UnknownCallback(request.output.clone()))?;
     let spec = &registered.spec;
+    check_groups(spec, &registered.groups, user.as_ref())?;
     let outputs = match_outputs(spec, request.outputs)?;
     check_dependencies(spec, "inputs", &spec.inputs, &request.inputs)?;
     check_dependencies(spec, "state", &spec.state, &request.state)?;
@@ -123,9 +146,11 @@ async fn dispatch(
         .and_then(|token| app.inner.signer.verify("end", token))
         .unwrap_or_default()
         .to_owned();
+    let user_id = user.as_ref().map(|u| u.id.clone()).unwrap_or_default();
     let handles = Handles {
         signer: &app.inner.signer,
         end_id,
+        user: &user_id,
     };
     // Any callback request may carry jobs to cancel (dash-protocol §8.3).
     for handle in params(query, "cancelJob") {
@@ -173,9 +198,10 @@ async fn dispatch(
         state: request.state.into_iter().map(Some).collect(),
         changed_prop_ids: request.changed_prop_ids,
         side_updates: side_updates.clone(),
+        scope: app.inner.scope_of(&headers, user.as_ref()),
         headers,
+        user,
         app_state: app.inner.state.clone(),
-        cache_scope: app.inner.cache_scope.clone(),
         job: job.clone(),
         next_input: 0,
         next_state: 0,
@@ -500,7 +526,7 @@ async fn start_job(
 ) -> Response {
     let job_id = uuid::Uuid::new_v4().simple().to_string();
     // Identical inputs on the same callback, for the same user, share a key.
-    let scope = (app.inner.cache_scope)(&call.headers);
+    let scope = call.scope.clone();
     let args = json!([
         CallbackRequest::values_of(&call.inputs),
         CallbackRequest::values_of(&call.state)

@@ -5,6 +5,7 @@ mod background;
 mod build;
 mod callbacks;
 mod csrf;
+mod login;
 mod malformed;
 mod observability;
 mod pages;

@@ -1,0 +1,182 @@
+//! The middleware in front of every route of an app with a login: finds the
+//! user (session cookie or Basic header), lets public paths through, and
+//! refuses everything else to anonymous requests.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State as AxumState};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use ferrodash_auth::{Attempt, Principal};
+use http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, header};
+
+use super::{LoginCounts, LoginState, Method, basic};
+use crate::app::App;
+use crate::rejection::{ProtocolError, json_error};
+
+/// The client's address, for counting failed logins; `unknown` when the
+/// app is served without connection info.
+pub(crate) fn client_address(request_extensions: &http::Extensions) -> String {
+    request_extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string())
+}
+
+/// The session id in the request's session cookie, if it carries one.
+pub(crate) fn session_id<'h>(login: &LoginState, headers: &'h HeaderMap) -> Option<&'h str> {
+    crate::cookies::values(headers, &login.sessions.config().cookie_name).next()
+}
+
+/// The path under the app's routes prefix.
+pub(crate) fn relative_path<'p>(app: &App, path: &'p str) -> &'p str {
+    let prefix = app
+        .inner
+        .config
+        .routes_pathname_prefix
+        .trim_end_matches('/');
+    match path.strip_prefix(prefix) {
+        Some("") => "/",
+        Some(rest) => rest,
+        None => path,
+    }
+}
+
+/// A 429 answer with `Retry-After`.
+pub(crate) fn too_many(wait: std::time::Duration, body: Response) -> Response {
+    let mut response = body;
+    *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    let seconds = wait.as_secs().max(1);
+    if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// The user of a Basic header, or the answer refusing it.
+async fn basic_user(
+    login: &LoginState,
+    headers: &HeaderMap,
+    address: &str,
+) -> Result<Option<Principal>, Response> {
+    let Method::Basic {
+        credentials,
+        verified,
+        ..
+    } = &login.method
+    else {
+        return Ok(None);
+    };
+    let Some(sent) = basic::credentials(headers) else {
+        return Ok(None);
+    };
+    if let Some(user) = verified.get(&sent) {
+        return Ok(Some(user));
+    }
+    if let Attempt::RetryAfter(wait) = login.limiter.check(address, &sent.name) {
+        LoginCounts::add(&login.counts.limited);
+        return Err(too_many(
+            wait,
+            json_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_logins",
+                "too many failed logins: wait before trying again",
+            ),
+        ));
+    }
+    match credentials.verify(&sent.name, &sent.password).await {
+        Ok(Some(user)) => {
+            login.limiter.succeeded(address, &sent.name);
+            LoginCounts::add(&login.counts.succeeded);
+            verified.put(&sent, user.clone());
+            Ok(Some(user))
+        }
+        Ok(None) => {
+            login.limiter.failed(address, &sent.name);
+            LoginCounts::add(&login.counts.failed);
+            tracing::info!(%address, "basic auth: wrong user name or password");
+            Ok(None)
+        }
+        Err(error) => Err(crate::rejection::server_error(
+            "the user directory failed",
+            &error.to_string(),
+            false,
+        )),
+    }
+}
+
+/// Finds the user, then lets the request through or refuses it.
+pub(crate) async fn guard(
+    AxumState(app): AxumState<App>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let Some(login) = app.inner.login.as_deref() else {
+        return next.run(request).await;
+    };
+    let user = if login.uses_sessions() {
+        match session_id(login, request.headers()) {
+            Some(id) => login.sessions.load(id).await.and_then(|s| s.record.user),
+            None => None,
+        }
+    } else {
+        let address = client_address(request.extensions());
+        match basic_user(login, request.headers(), &address).await {
+            Ok(user) => user,
+            Err(refusal) => return refusal,
+        }
+    };
+    let path = relative_path(&app, request.uri().path());
+    let public = login.is_public(path, &app.inner.assets_prefix);
+    match user {
+        Some(user) => {
+            request.extensions_mut().insert(user);
+            next.run(request).await
+        }
+        None if public => next.run(request).await,
+        None => refuse(&app, login, &request),
+    }
+}
+
+/// The answer to an anonymous request for a protected path: the browser's
+/// Basic prompt, a redirect to the login page for a page address, or 401.
+fn refuse(app: &App, login: &LoginState, request: &Request) -> Response {
+    if let Method::Basic { realm, .. } = &login.method {
+        let mut response = ProtocolError::LoginRequired.into_response();
+        let realm = realm.replace(['"', '\\'], "");
+        if let Ok(value) =
+            HeaderValue::from_str(&format!("Basic realm=\"{realm}\", charset=\"UTF-8\""))
+        {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, value);
+        }
+        return response;
+    }
+    let path = relative_path(app, request.uri().path());
+    let page_address =
+        matches!(*request.method(), HttpMethod::GET | HttpMethod::HEAD) && !path.starts_with("/_");
+    if !page_address {
+        return ProtocolError::LoginRequired.into_response();
+    }
+    // The address as the browser sent it, before any router nesting.
+    let uri = request
+        .extensions()
+        .get::<axum::extract::OriginalUri>()
+        .map_or_else(|| request.uri(), |o| &o.0);
+    let next = uri
+        .path_and_query()
+        .map_or("/", http::uri::PathAndQuery::as_str);
+    let location = format!(
+        "{}login?next={}",
+        app.inner.config.requests_prefix(),
+        super::page::encode_component(next)
+    );
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

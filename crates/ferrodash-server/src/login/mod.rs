@@ -1,0 +1,234 @@
+//! Login: who may use the app. Everything is protected once an app has a
+//! [`Login`], except a fixed public list: the login and logout pages,
+//! `/health`, `/ready`, `/metrics` (serve it on an internal network only),
+//! Dash's script bundles, the favicon and the assets folder.
+//!
+//! Two ways to log in, which can be combined with OpenID Connect:
+//! - a login form (`/login`) checking [`Credentials`] (the app's
+//!   [`Users`](ferrodash_auth::Users) table, say), after which a server-side
+//!   session (a new id at every login, idle and absolute timeouts) carries
+//!   the user;
+//! - HTTP Basic auth, the browser's own prompt, for simple internal tools.
+
+mod basic;
+mod form;
+pub(crate) mod guard;
+#[cfg(feature = "oidc")]
+mod oidc;
+mod page;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use ferrodash_auth::{Credentials, LoginLimiter, Sessions};
+
+pub(crate) use form::{login_form, login_submit, logout_confirm, logout_submit};
+#[cfg(feature = "oidc")]
+pub(crate) use oidc::{oidc_callback, oidc_start};
+
+/// How users log in to an app: give it to
+/// [`AppBuilder::login`](crate::AppBuilder::login).
+///
+/// ```
+/// use ferrodash_auth::{BoxFuture, Credentials, CredentialsError, Principal};
+/// use ferrodash_server::Login;
+///
+/// /// One fixed user, for a demo (use `ferrodash_auth::Users` for real).
+/// struct Demo;
+///
+/// impl Credentials for Demo {
+///     fn verify<'a>(&'a self, name: &'a str, password: &'a str)
+///         -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>> {
+///         Box::pin(async move {
+///             Ok((name == "demo" && password == "a long demo password")
+///                 .then(|| Principal::new("demo", "Demo user")))
+///         })
+///     }
+/// }
+///
+/// let login = Login::form(Demo).title("Sales reports");
+/// ```
+#[must_use]
+pub struct Login {
+    pub(crate) method: Method,
+    pub(crate) sessions: Option<Sessions>,
+    pub(crate) limiter: LoginLimiter,
+    pub(crate) title: Option<String>,
+    #[cfg(feature = "oidc")]
+    pub(crate) oidc: Option<oidc::OidcLogin>,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login")
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a user proves who they are.
+pub(crate) enum Method {
+    /// The login page's form, then a session cookie.
+    Form(Arc<dyn Credentials>),
+    /// The `Authorization: Basic` header on every request.
+    Basic {
+        credentials: Arc<dyn Credentials>,
+        realm: String,
+        verified: basic::VerifiedCache,
+    },
+    /// Only through the OpenID Connect provider, then a session cookie.
+    #[cfg(feature = "oidc")]
+    OidcOnly,
+}
+
+impl std::fmt::Debug for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Form(_) => "Form",
+            Self::Basic { .. } => "Basic",
+            #[cfg(feature = "oidc")]
+            Self::OidcOnly => "OidcOnly",
+        })
+    }
+}
+
+impl Login {
+    fn with_method(method: Method) -> Self {
+        Self {
+            method,
+            sessions: None,
+            limiter: LoginLimiter::default(),
+            title: None,
+            #[cfg(feature = "oidc")]
+            oidc: None,
+        }
+    }
+
+    /// A login page with a user name and password form, checked by
+    /// `credentials`; the user then holds a session.
+    pub fn form(credentials: impl Credentials) -> Self {
+        Self::with_method(Method::Form(Arc::new(credentials)))
+    }
+
+    /// HTTP Basic auth: the browser asks for a name and password and sends
+    /// them with every request (checked by `credentials`, remembered for a
+    /// minute so a page load does not hash a password per request). No
+    /// session and no logout: for simple internal tools served over HTTPS.
+    pub fn basic(credentials: impl Credentials) -> Self {
+        Self::with_method(Method::Basic {
+            credentials: Arc::new(credentials),
+            realm: "ferrodash".to_owned(),
+            verified: basic::VerifiedCache::default(),
+        })
+    }
+
+    /// The realm Basic auth names in the browser's prompt.
+    pub fn realm(mut self, realm: impl Into<String>) -> Self {
+        if let Method::Basic { realm: r, .. } = &mut self.method {
+            *r = realm.into();
+        }
+        self
+    }
+
+    /// Where sessions are kept and how long they last (default: in this
+    /// process's memory, 30 minutes idle, 12 hours at most; use a
+    /// [`RedisSessionStore`](ferrodash_auth::RedisSessionStore) when the app
+    /// runs as several processes). The app's `secure_cookies` or
+    /// `production` setting makes the cookie `Secure` either way.
+    pub fn sessions(mut self, sessions: Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    /// How failed logins are limited (default: 5 per client address and
+    /// per user name in 15 minutes, then 429 with `Retry-After`).
+    pub fn limiter(mut self, limiter: LoginLimiter) -> Self {
+        self.limiter = limiter;
+        self
+    }
+
+    /// The heading of the login page (default: the app's title).
+    pub fn title(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+}
+
+/// Counts of login outcomes, for `/metrics`.
+#[derive(Debug, Default)]
+pub(crate) struct LoginCounts {
+    pub(crate) succeeded: AtomicU64,
+    pub(crate) failed: AtomicU64,
+    pub(crate) limited: AtomicU64,
+    pub(crate) logouts: AtomicU64,
+}
+
+impl LoginCounts {
+    pub(crate) fn add(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// A built app's login: the [`Login`] with its sessions settled.
+pub(crate) struct LoginState {
+    pub(crate) method: Method,
+    pub(crate) sessions: Sessions,
+    pub(crate) limiter: LoginLimiter,
+    pub(crate) title: String,
+    pub(crate) counts: LoginCounts,
+    #[cfg(feature = "oidc")]
+    pub(crate) oidc: Option<oidc::OidcLogin>,
+}
+
+impl LoginState {
+    pub(crate) fn new(login: Login, app_title: &str, secure_cookies: bool) -> Self {
+        let sessions = login.sessions.unwrap_or_else(Sessions::in_memory);
+        let sessions = if secure_cookies && !sessions.config().secure {
+            let config = sessions.config().clone().with_secure(true);
+            sessions.with_config(config)
+        } else {
+            sessions
+        };
+        Self {
+            method: login.method,
+            sessions,
+            limiter: login.limiter,
+            title: login.title.unwrap_or_else(|| app_title.to_owned()),
+            counts: LoginCounts::default(),
+            #[cfg(feature = "oidc")]
+            oidc: login.oidc,
+        }
+    }
+
+    /// The login metrics now.
+    pub(crate) async fn snapshot(&self) -> crate::metrics::LoginSnapshot {
+        let read = |c: &AtomicU64| c.load(Ordering::Relaxed);
+        crate::metrics::LoginSnapshot {
+            succeeded: read(&self.counts.succeeded),
+            failed: read(&self.counts.failed),
+            limited: read(&self.counts.limited),
+            logouts: read(&self.counts.logouts),
+            sessions: if self.uses_sessions() {
+                self.sessions.count().await
+            } else {
+                None
+            },
+        }
+    }
+
+    /// Whether users log in with a form (and so have sessions and a
+    /// logout).
+    pub(crate) const fn uses_sessions(&self) -> bool {
+        !matches!(self.method, Method::Basic { .. })
+    }
+
+    /// Whether `path` (under the routes prefix) is open to everyone.
+    pub(crate) fn is_public(&self, path: &str, assets_prefix: &str) -> bool {
+        const ALWAYS: [&str; 4] = ["/health", "/ready", "/metrics", "/_favicon.ico"];
+        let login_page = path == "/login" || path == "/logout" || path.starts_with("/login/");
+        ALWAYS.contains(&path)
+            || (login_page && self.uses_sessions())
+            || path.starts_with("/_dash-component-suites/")
+            || path.starts_with(assets_prefix)
+    }
+}

@@ -1,0 +1,675 @@
+//! Login: everything protected but the public list, the login form with its
+//! errors and limits, sessions rotated at login and ended at logout, safe
+//! redirects after login, groups on callbacks and pages, Basic auth, and
+//! data kept per user.
+
+use std::collections::HashMap;
+
+use ferrodash_auth::{BoxFuture, Credentials, CredentialsError, Principal};
+use ferrodash_cache::StoreKey;
+use ferrodash_components::{dcc, html};
+use ferrodash_core::CallbackError;
+use ferrodash_server::{App, Callback, Input, Login, Page, Store};
+use ferrodash_testing::client::{CallbackCall, TestClient, TestResponse};
+use http::StatusCode;
+use serde_json::{Value, json};
+
+/// Users with fixed passwords (the real `Users` table is tested in
+/// ferrodash-auth; a fixed list keeps these tests fast).
+struct Fixed(HashMap<&'static str, (&'static str, Principal)>);
+
+impl Credentials for Fixed {
+    fn verify<'a>(
+        &'a self,
+        name: &'a str,
+        password: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .get(name)
+                .filter(|(p, _)| *p == password)
+                .map(|(_, user)| user.clone()))
+        })
+    }
+}
+
+const ALICE_PASSWORD: &str = "alice's long password";
+const BOB_PASSWORD: &str = "bob's long password";
+
+fn users() -> Fixed {
+    Fixed(HashMap::from([
+        (
+            "alice",
+            (
+                ALICE_PASSWORD,
+                Principal::new("alice", "Alice Admin").with_groups(["admin", "sales"]),
+            ),
+        ),
+        (
+            "bob",
+            (
+                BOB_PASSWORD,
+                Principal::new("bob", "Bob Sales").with_groups(["sales"]),
+            ),
+        ),
+    ]))
+}
+
+async fn whoami(Input(_n): Input<Option<u64>>, user: Principal) -> String {
+    format!("{} ({})", user.name, user.groups.join(","))
+}
+
+async fn admin_only(Input(_n): Input<Option<u64>>) -> String {
+    "the admin secret".to_owned()
+}
+
+async fn keep(
+    Input(text): Input<Option<String>>,
+    store: Store,
+) -> Result<StoreKey<String>, CallbackError> {
+    Ok(store.put(&text.unwrap_or_default()).await?)
+}
+
+async fn read(Input(key): Input<StoreKey<String>>, store: Store) -> Result<String, CallbackError> {
+    Ok(store.get(&key).await?)
+}
+
+fn builder(login: Login) -> ferrodash_server::AppBuilder {
+    App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .metrics_endpoint(true)
+        .layout(html::div((
+            html::button("go").id("go"),
+            html::div(()).id("me"),
+            html::div(()).id("secret"),
+            dcc::input("text"),
+            dcc::store("key"),
+            html::div(()).id("read"),
+        )))
+        .callback(
+            Callback::new(whoami)
+                .output("me", "children")
+                .input("go", "n_clicks"),
+        )
+        .callback(
+            Callback::new(admin_only)
+                .output("secret", "children")
+                .input("go", "n_clicks")
+                .require_group("admin"),
+        )
+        .callback(
+            Callback::new(keep)
+                .output("key", "data")
+                .input("text", "value"),
+        )
+        .callback(
+            Callback::new(read)
+                .output("read", "children")
+                .input("key", "data"),
+        )
+        .login(login)
+}
+
+fn app() -> App {
+    builder(Login::form(users())).build().expect("a valid app")
+}
+
+fn whoami_call() -> CallbackCall {
+    CallbackCall::new()
+        .output("me", "children")
+        .input("go", "n_clicks", json!(1))
+}
+
+fn session_of(client: &TestClient) -> String {
+    client
+        .cookie("ferrodash_session")
+        .expect("a session cookie")
+        .to_owned()
+}
+
+fn post_form(client: &TestClient, path: &str, body: &str) -> http::Request<axum::body::Body> {
+    let _ = client;
+    http::Request::builder()
+        .method("POST")
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(axum::body::Body::from(body.to_owned()))
+        .expect("a request")
+}
+
+#[tokio::test]
+async fn anonymous_requests_are_refused_except_the_public_list() {
+    let app = app();
+    let client = TestClient::new(&app);
+
+    // A page address sends the browser to the login page, keeping where it
+    // was going.
+    let page = client.get("/reports/7?tab=costs").await;
+    assert_eq!(page.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.header("location"),
+        Some("/login?next=/reports/7%3Ftab%3Dcosts")
+    );
+    assert_eq!(client.get("/").await.status(), StatusCode::SEE_OTHER);
+    // Dash's own requests get 401 with a message, never the app's data.
+    for path in ["/_dash-layout", "/_dash-dependencies", "/_reload-hash"] {
+        let answer = client.get(path).await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(answer.json()["error"], "login_required", "{path}");
+    }
+    let call = client.call(&whoami_call()).await;
+    assert_eq!(call.status(), StatusCode::UNAUTHORIZED);
+    assert!(call.json()["message"].as_str().unwrap().contains("log in"));
+    // The public list answers.
+    assert_eq!(client.get("/health").await.status(), StatusCode::OK);
+    assert_eq!(client.get("/ready").await.status(), StatusCode::OK);
+    assert_eq!(client.get("/metrics").await.status(), StatusCode::OK);
+    assert_eq!(client.get("/_favicon.ico").await.status(), StatusCode::OK);
+    let bundle = client
+        .get("/_dash-component-suites/dash/deps/react@18.3.1.min.js")
+        .await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    let login = client.get("/login?next=/reports/7").await;
+    assert_eq!(login.status(), StatusCode::OK);
+    let text = login.text();
+    assert!(text.contains("name=\"password\""), "{text}");
+    assert!(text.contains("value=\"/reports/7\""), "{text}");
+    assert!(
+        login
+            .header("set-cookie")
+            .unwrap()
+            .starts_with("_csrf_token=")
+    );
+    // Refusals carry the security headers too.
+    for answer in [&page, &call] {
+        assert!(answer.header("content-security-policy").is_some());
+        assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+    }
+}
+
+#[tokio::test]
+async fn a_login_starts_a_session_that_callbacks_see_and_a_wrong_password_is_an_error() {
+    let app = app();
+    let client = TestClient::new(&app);
+
+    let wrong = client
+        .log_in("alice", "not her password")
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(wrong.text().contains("Wrong user name or password."));
+    assert!(
+        wrong.text().contains("value=\"alice\""),
+        "the name stays filled in"
+    );
+    assert!(
+        wrong.header("set-cookie").is_none(),
+        "no session for a wrong password"
+    );
+    let unknown = client.log_in("mallory", ALICE_PASSWORD).await.unwrap_err();
+    assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+    assert!(unknown.text().contains("Wrong user name or password."));
+
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let cookie = alice.cookie("ferrodash_session").unwrap();
+    assert_eq!(cookie.len(), 43);
+    let index = alice.get("/").await;
+    assert_eq!(index.status(), StatusCode::OK);
+    let me = alice.call(&whoami_call()).await;
+    assert_eq!(me.status(), StatusCode::OK, "{}", me.text());
+    assert_eq!(
+        me.json()["response"]["me"]["children"],
+        "Alice Admin (admin,sales)"
+    );
+
+    // The session cookie's attributes.
+    let raw = client
+        .send(post_form(
+            &client,
+            "/login",
+            &format!(
+                "username=bob&password={}&csrf_token=x",
+                BOB_PASSWORD.replace(' ', "+")
+            ),
+        ))
+        .await;
+    assert_eq!(
+        raw.status(),
+        StatusCode::FORBIDDEN,
+        "a form without the page's token is refused"
+    );
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let me = bob.call(&whoami_call()).await;
+    assert_eq!(me.json()["response"]["me"]["children"], "Bob Sales (sales)");
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_http_only_same_site_and_secure_when_asked() {
+    let app = builder(Login::form(users()))
+        .secure_cookies(true)
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let body = format!(
+        "username=alice&password={}&csrf_token=ferrodashTestClientToken0123456789abcdefghi",
+        ALICE_PASSWORD.replace(' ', "+").replace('\'', "%27")
+    );
+    let mut request = post_form(&client, "/login", &body);
+    request.headers_mut().insert(
+        "cookie",
+        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    request.headers_mut().insert(
+        "x-csrftoken",
+        "ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    let answer = client.send(request).await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{}", answer.text());
+    let cookie = answer.header("set-cookie").unwrap();
+    for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
+        assert!(cookie.contains(attribute), "{attribute} in {cookie}");
+    }
+    assert_eq!(answer.header("location"), Some("/"));
+}
+
+#[tokio::test]
+async fn a_session_id_from_before_login_is_invalid_after_it() {
+    let app = app();
+    let client = TestClient::new(&app);
+    // A session the browser held before (a login as bob on a shared machine).
+    let before = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let old_id = session_of(&before);
+    assert_eq!(before.call(&whoami_call()).await.status(), StatusCode::OK);
+    // The same browser logs in as alice: a new id, the old one is dead.
+    let after = before.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let new_id = session_of(&after);
+    assert_ne!(old_id, new_id);
+    let replay = TestClient::new(&app).with_cookie("ferrodash_session", &old_id);
+    assert_eq!(
+        replay.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(replay.get("/").await.status(), StatusCode::SEE_OTHER);
+    // An id planted by an attacker before the victim logs in is worth
+    // nothing either: the login issues its own.
+    let planted = "PlantedSessionId0123456789abcdefghijklmnopq";
+    assert_eq!(planted.len(), 43);
+    let victim = TestClient::new(&app)
+        .with_cookie("ferrodash_session", planted)
+        .log_in("alice", ALICE_PASSWORD)
+        .await
+        .unwrap();
+    assert_ne!(session_of(&victim), planted);
+    let attacker = TestClient::new(&app).with_cookie("ferrodash_session", planted);
+    assert_eq!(
+        attacker.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_needs_a_same_site_form() {
+    let app = app();
+    let alice = TestClient::new(&app)
+        .log_in("alice", ALICE_PASSWORD)
+        .await
+        .unwrap();
+    // A cross-site form post (no token, no same-origin mark) changes nothing.
+    let forged = alice.send(post_form(&alice, "/logout", "")).await;
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+    assert_eq!(alice.call(&whoami_call()).await.status(), StatusCode::OK);
+    // The confirmation page's form logs out.
+    let confirm = alice.get("/logout").await;
+    assert!(confirm.text().contains("action=\"/logout\""));
+    let mut request = post_form(&alice, "/logout", "");
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let out = alice.send(request).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    assert_eq!(out.header("location"), Some("/login?logged_out=1"));
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(
+        alice.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let page = TestClient::new(&app).get("/login?logged_out=1").await;
+    assert!(page.text().contains("You have logged out."));
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_with_retry_after() {
+    let app = app();
+    let client = TestClient::new(&app);
+    for _ in 0..5 {
+        let wrong = client.log_in("bob", "guess guess guess").await.unwrap_err();
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Past the limit even the right password waits.
+    let limited = client.log_in("bob", BOB_PASSWORD).await.unwrap_err();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    let wait: u64 = limited.header("retry-after").unwrap().parse().unwrap();
+    assert!(wait > 0 && wait <= 15 * 60, "{wait}");
+    assert!(limited.text().contains("Too many failed logins"));
+    let metrics = client.get("/metrics").await.text();
+    let samples = parse_metrics(&metrics);
+    assert_eq!(samples["ferrodash_logins_total{outcome=failure}"], 5.0);
+    assert_eq!(samples["ferrodash_logins_total{outcome=rate_limited}"], 1.0);
+}
+
+fn parse_metrics(text: &str) -> HashMap<String, f64> {
+    let lines = text.lines().map(|l| Ok(l.to_owned()));
+    let scrape = prometheus_parse::Scrape::parse(lines).expect("Prometheus text");
+    scrape
+        .samples
+        .into_iter()
+        .filter_map(|s| {
+            let value = match s.value {
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Gauge(v)
+                | prometheus_parse::Value::Untyped(v) => v,
+                _ => return None,
+            };
+            let mut labels: Vec<String> =
+                s.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            labels.sort();
+            let name = if labels.is_empty() {
+                s.metric
+            } else {
+                format!("{}{{{}}}", s.metric, labels.join(","))
+            };
+            Some((name, value))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn sessions_and_logins_are_in_the_metrics() {
+    let app = app();
+    let client = TestClient::new(&app);
+    let _alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let samples = parse_metrics(&client.get("/metrics").await.text());
+    assert_eq!(samples["ferrodash_sessions_active"], 2.0);
+    assert_eq!(samples["ferrodash_logins_total{outcome=success}"], 2.0);
+    let mut request = post_form(&bob, "/logout", "");
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    bob.send(request).await;
+    let samples = parse_metrics(&client.get("/metrics").await.text());
+    assert_eq!(samples["ferrodash_sessions_active"], 1.0);
+    assert_eq!(samples["ferrodash_logouts_total"], 1.0);
+}
+
+/// Where a login with `next` sends the browser.
+async fn after_login(app: &App, next: &str) -> String {
+    let body = serde_urlencoded::to_string([
+        ("username", "alice"),
+        ("password", ALICE_PASSWORD),
+        ("next", next),
+        ("csrf_token", "ferrodashTestClientToken0123456789abcdefghi"),
+    ])
+    .unwrap();
+    let client = TestClient::new(app);
+    let mut request = post_form(&client, "/login", &body);
+    request.headers_mut().insert(
+        "cookie",
+        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    request.headers_mut().insert(
+        "x-csrftoken",
+        "ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    let answer: TestResponse = client.send(request).await;
+    assert_eq!(
+        answer.status(),
+        StatusCode::SEE_OTHER,
+        "{next}: {}",
+        answer.text()
+    );
+    answer.header("location").unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn next_after_login_never_leads_off_site() {
+    let app = app();
+    let attacks = [
+        "//evil.example",
+        "//evil.example/path",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/\\/evil.example",
+        "https://evil.example/",
+        "http://evil.example",
+        "HTTPS://evil.example",
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "%2F%2Fevil.example",
+        "/%2F/evil.example",
+        "/%2Fevil.example",
+        "%252F%252Fevil.example",
+        "/%5Cevil.example",
+        "/%5C%5Cevil.example",
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/%09/evil.example",
+        "/%0D%0A/evil.example",
+        "evil.example",
+        "@evil.example",
+        "/@evil.example/../..//evil.example",
+        " //evil.example",
+        "//evil.example%2F",
+        "/%252F%252Fevil.example",
+        "https:evil.example",
+        "//%65vil.example",
+    ];
+    assert!(attacks.len() >= 20);
+    for next in attacks {
+        let location = after_login(&app, next).await;
+        assert_eq!(location, "/", "next={next:?} led to {location:?}");
+    }
+    // Paths of the app are kept as they are, query and all.
+    for next in [
+        "/reports/7?tab=costs",
+        "/explore?q=New%20York",
+        "/explore?region=Europe&years=%5B2023%2C2025%5D",
+    ] {
+        assert_eq!(after_login(&app, next).await, next);
+    }
+}
+
+#[tokio::test]
+async fn callbacks_can_require_a_group() {
+    let app = app();
+    let client = TestClient::new(&app);
+    let call = CallbackCall::new()
+        .output("secret", "children")
+        .input("go", "n_clicks", json!(1));
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let refused = bob.call(&call).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert_eq!(refused.json()["error"], "forbidden");
+    assert!(refused.text().contains("admin"));
+    assert!(!refused.text().contains("the admin secret"));
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let answer = alice.call(&call).await;
+    assert_eq!(
+        answer.json()["response"]["secret"]["children"],
+        "the admin secret"
+    );
+}
+
+#[tokio::test]
+async fn stored_data_belongs_to_the_user_who_stored_it() {
+    let app = app();
+    let client = TestClient::new(&app);
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let put = alice
+        .call(&CallbackCall::new().output("key", "data").input(
+            "text",
+            "value",
+            json!("alice's numbers"),
+        ))
+        .await;
+    let key: Value = put.json()["response"]["key"]["data"].clone();
+    let read = |key: Value| {
+        CallbackCall::new()
+            .output("read", "children")
+            .input("key", "data", key)
+    };
+    let own = alice.call(&read(key.clone())).await;
+    assert_eq!(
+        own.json()["response"]["read"]["children"],
+        "alice's numbers"
+    );
+    let stolen = bob.call(&read(key)).await;
+    assert_eq!(
+        stolen.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        stolen.text()
+    );
+    assert!(!stolen.text().contains("alice's numbers"));
+}
+
+#[tokio::test]
+async fn basic_auth_prompts_checks_and_limits() {
+    use base64::Engine as _;
+    let app = builder(Login::basic(users()).realm("Reports"))
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let prompt = client.get("/").await;
+    assert_eq!(prompt.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        prompt.header("www-authenticate"),
+        Some("Basic realm=\"Reports\", charset=\"UTF-8\"")
+    );
+    assert_eq!(client.get("/health").await.status(), StatusCode::OK);
+    // No login page: the prompt is the browser's.
+    assert_eq!(
+        client.get("/login").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let header = |name: &str, password: &str| {
+        format!(
+            "Basic {}",
+            base64::engine::general_purpose::STANDARD.encode(format!("{name}:{password}"))
+        )
+    };
+    let alice = header("alice", ALICE_PASSWORD);
+    let ok = client.get_with("/", &[("authorization", &alice)]).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    let mut request = http::Request::builder()
+        .method("POST")
+        .uri("/_dash-update-component")
+        .header("content-type", "application/json")
+        .header("authorization", &alice)
+        .body(axum::body::Body::from(whoami_call().body().to_string()))
+        .unwrap();
+    request.headers_mut().insert(
+        "cookie",
+        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    request.headers_mut().insert(
+        "x-csrftoken",
+        "ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    let me = client.send(request).await;
+    assert_eq!(
+        me.json()["response"]["me"]["children"],
+        "Alice Admin (admin,sales)"
+    );
+    for _ in 0..5 {
+        let wrong = client
+            .get_with(
+                "/",
+                &[("authorization", &header("bob", "wrong wrong wrong"))],
+            )
+            .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = client
+        .get_with("/", &[("authorization", &header("bob", BOB_PASSWORD))])
+        .await;
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.header("retry-after").is_some());
+}
+
+#[tokio::test]
+async fn pages_can_require_a_group_and_draw_for_the_user() {
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .page(Page::for_user("/", |user: &Principal, (): ()| {
+            html::h1(format!("Welcome, {}", user.name)).into()
+        }))
+        .page(Page::new("/admin", || html::h1("Admin tools").into()).require_group("admin"))
+        .login(Login::form(users()))
+        .build()
+        .unwrap();
+    assert!(app.pages()[1].visible_to(&Principal::new("a", "A").with_groups(["admin"])));
+    assert!(!app.pages()[1].visible_to(&Principal::new("b", "B")));
+    let client = TestClient::new(&app);
+    let route = |path: &str| {
+        CallbackCall::new()
+            .output("_pages_content", "children")
+            .output("_pages_store", "data")
+            .input("_pages_location", "pathname", json!(path))
+            .input("_pages_location", "search", json!(""))
+    };
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    let home = bob.call(&route("/")).await.text();
+    assert!(home.contains("Welcome, Bob Sales"), "{home}");
+    let admin = bob.call(&route("/admin")).await.text();
+    assert!(admin.contains("403 - Not allowed"), "{admin}");
+    assert!(!admin.contains("Admin tools"));
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    assert!(
+        alice
+            .call(&route("/admin"))
+            .await
+            .text()
+            .contains("Admin tools")
+    );
+}
+
+#[test]
+fn groups_and_user_pages_need_a_login() {
+    let errors = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout(html::div((
+            html::button("go").id("go"),
+            html::div(()).id("secret"),
+        )))
+        .callback(
+            Callback::new(admin_only)
+                .output("secret", "children")
+                .input("go", "n_clicks")
+                .require_group("admin"),
+        )
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        errors.contains("callback `admin_only` needs a logged-in user"),
+        "{errors}"
+    );
+}
