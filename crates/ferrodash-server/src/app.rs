@@ -24,8 +24,9 @@ use crate::reload::ReloadState;
 use crate::signing::Signer;
 use crate::state::StateMap;
 
-/// A layout function, run on every page load.
-pub(crate) type LayoutFn = Arc<dyn Fn() -> Node + Send + Sync + 'static>;
+/// A layout function, run on every page load with the logged-in user.
+pub(crate) type LayoutFn =
+    Arc<dyn Fn(Option<&ferrodash_auth::Principal>) -> Node + Send + Sync + 'static>;
 
 /// Where the layout comes from.
 pub(crate) enum LayoutSource {
@@ -182,6 +183,7 @@ pub struct AppBuilder {
     not_found: Option<crate::pages::router::NotFoundLayout>,
     readiness: Vec<(String, ReadinessCheck)>,
     login: Option<crate::Login>,
+    layout_needs_login: bool,
 }
 
 enum LayoutInput {
@@ -331,7 +333,23 @@ impl AppBuilder {
         mut self,
         layout: impl Fn() -> N + Send + Sync + 'static,
     ) -> Self {
-        self.layout = Some(LayoutInput::Function(Arc::new(move || layout().into())));
+        self.layout = Some(LayoutInput::Function(Arc::new(move |_| layout().into())));
+        self
+    }
+
+    /// A layout drawn for the logged-in user on every page load (a
+    /// greeting, the user's own choices). Needs a login on the app. It is
+    /// also drawn once when the app is built, for a user with an empty id
+    /// and name, to check callback ids against it.
+    pub fn layout_for_user<N: Into<Node>>(
+        mut self,
+        layout: impl Fn(&ferrodash_auth::Principal) -> N + Send + Sync + 'static,
+    ) -> Self {
+        let nobody = ferrodash_auth::Principal::new("", "");
+        self.layout = Some(LayoutInput::Function(Arc::new(move |user| {
+            layout(user.unwrap_or(&nobody)).into()
+        })));
+        self.layout_needs_login = true;
         self
     }
 
@@ -468,7 +486,7 @@ impl AppBuilder {
                 (LayoutSource::Static(bytes), Some(node))
             }
             Some(LayoutInput::Function(f)) => {
-                let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f()));
+                let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(None)));
                 match sample {
                     Ok(node) => (LayoutSource::Dynamic(f), Some(node)),
                     Err(payload) => {
@@ -568,7 +586,11 @@ impl AppBuilder {
                 .iter()
                 .filter(|c| !c.groups.is_empty())
                 .map(|c| format!("callback `{}`", c.spec.name))
-                .chain(pages.need_login.iter().map(|p| format!("page `{p}`")));
+                .chain(pages.need_login.iter().map(|p| format!("page `{p}`")))
+                .chain(
+                    self.layout_needs_login
+                        .then(|| "the layout (layout_for_user)".to_owned()),
+                );
             for what in needs_login {
                 errors.push(BuildError::InvalidSetting {
                     setting: "login",

@@ -38,6 +38,8 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub use ferrodash_auth as auth;
+pub use ferrodash_auth::{Credentials, Principal, Sessions, Users};
 pub use ferrodash_cache as cache;
 pub use ferrodash_cache::{MemoCache, Scope, ServerStore, StoreError, StoreKey};
 pub use ferrodash_components::{dash_table, dcc, html};
@@ -59,9 +61,9 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
-        ClientsideCallback, Component, ComponentId, Figure, InitialCall, Input, Json, MATCH,
-        MemoCache, NoUpdate, Node, Patch, PreventUpdate, Progress, SetProps, State, Store,
-        StoreKey, Triggered, Value, callback, dash_table, dcc, html, json, px,
+        ClientsideCallback, Component, ComponentId, Figure, InitialCall, Input, Json, Login, MATCH,
+        MemoCache, NoUpdate, Node, Patch, PreventUpdate, Principal, Progress, SetProps, State,
+        Store, StoreKey, Triggered, Value, callback, dash_table, dcc, html, json, px,
     };
 }
 

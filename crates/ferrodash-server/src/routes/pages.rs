@@ -59,12 +59,17 @@ pub(crate) async fn fallback(
     }
 }
 
-pub(crate) async fn layout(AxumState(app): AxumState<App>) -> Response {
+pub(crate) async fn layout(
+    AxumState(app): AxumState<App>,
+    user: Option<axum::Extension<ferrodash_auth::Principal>>,
+) -> Response {
     match &app.inner.layout {
         LayoutSource::Static(bytes) => json_no_store(bytes.clone()),
         LayoutSource::Dynamic(f) => {
             let f = f.clone();
-            let built = tokio::task::spawn_blocking(move || serde_json::to_vec(&f())).await;
+            let user = user.map(|axum::Extension(user)| user);
+            let built =
+                tokio::task::spawn_blocking(move || serde_json::to_vec(&f(user.as_ref()))).await;
             match built {
                 Ok(Ok(bytes)) => json_no_store(Bytes::from(bytes)),
                 Ok(Err(e)) => server_error(

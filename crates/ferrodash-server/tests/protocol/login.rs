@@ -673,3 +673,33 @@ fn groups_and_user_pages_need_a_login() {
         "{errors}"
     );
 }
+
+#[tokio::test]
+async fn a_layout_can_be_drawn_for_the_user() {
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout_for_user(|user: &Principal| html::h1(format!("Reports of {}", user.name)).id("hi"))
+        .login(Login::form(users()))
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    let layout = alice.layout().await;
+    assert_eq!(layout["props"]["children"], "Reports of Alice Admin");
+    let bob = client.log_in("bob", BOB_PASSWORD).await.unwrap();
+    assert_eq!(
+        bob.layout().await["props"]["children"],
+        "Reports of Bob Sales"
+    );
+    assert_eq!(
+        client.get("/_dash-layout").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let errors = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout_for_user(|user: &Principal| html::h1(user.name.clone()))
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(errors.contains("layout_for_user"), "{errors}");
+}
