@@ -87,13 +87,15 @@ impl App {
                 .route(&format!("{prefix}/"), get(pages::index))
                 .nest(prefix, inner)
         };
-        router
-            .with_state(self.clone())
-            .layer(axum::middleware::from_fn_with_state(
+        let mut router = router.with_state(self.clone());
+        // Apps without a login skip the guard altogether.
+        if self.inner.login.is_some() {
+            router = router.layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 crate::login::guard::guard,
-            ))
-            .layer(axum::middleware::from_fn_with_state(
+            ));
+        }
+        router.layer(axum::middleware::from_fn_with_state(
                 self.clone(),
                 health::finish,
             ))
