@@ -17,25 +17,31 @@ pub struct Example {
     build: fn(&str, &Gallery) -> BuildResult<App>,
 }
 
-/// What the gallery's examples share: the report's database, and the
-/// report's memoize cache.
+/// What the gallery's examples share: the database (the report's sales,
+/// the portal's accounts and users), and the report's memoize cache.
 #[derive(Debug, Clone)]
 pub struct Gallery {
     report: example_report::Report,
+    portal: example_portal::Portal,
     cache: Option<MemoCache>,
 }
 
 impl Gallery {
     /// The gallery on the database at `database_url`: an SQLite file
-    /// (created and filled with made-up sales on first start), or a
+    /// (created and filled with made-up sales and accounts on first start,
+    /// and given the portal's demo users while it has no users), or a
     /// PostgreSQL or MySQL/MariaDB database.
     ///
     /// # Errors
     ///
-    /// When the database cannot be reached, written or read.
-    pub async fn open(database_url: &str) -> Result<Self, ferrodash::data::DataError> {
+    /// [`UserError::Data`](ferrodash::auth::UserError::Data) when the
+    /// database cannot be reached, written or read; another
+    /// [`UserError`](ferrodash::auth::UserError) when the portal's demo users
+    /// cannot be added.
+    pub async fn open(database_url: &str) -> Result<Self, ferrodash::auth::UserError> {
         Ok(Self {
             report: example_report::Report::open(database_url).await?,
+            portal: example_portal::Portal::open(database_url).await?,
             cache: None,
         })
     }
@@ -132,6 +138,12 @@ pub const EXAMPLES: &[Example] = &[
         title: "Multi-page app",
         blurb: "Pages with path templates and typed arguments, links that draw a page without a reload, a redirect and a 404 page.",
         build: |prefix, _| example_pages::app(prefix),
+    },
+    Example {
+        path: "/portal/",
+        title: "Login-protected portal",
+        blurb: "A login, then each user's own accounts only: filters kept in the address, a page per account, and an admin page for one group.",
+        build: |prefix, gallery| example_portal::app(prefix, &gallery.portal),
     },
 ];
 

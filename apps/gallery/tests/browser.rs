@@ -970,3 +970,121 @@ async fn only_allowed_sites_can_embed_the_app() -> TestResult {
     );
     Ok(())
 }
+
+mod portal {
+    use super::{TestResult, assert_no_console_errors, gallery};
+    use example_portal::DEMO_PASSWORD_ALICE;
+    use ferrodash_testing::browser::Browser;
+
+    /// The status of a request the page makes with `fetch`.
+    const STATUS_OF: &str = r"
+        (async () => {
+            const token = (document.cookie.match(/_csrf_token=([^;]+)/) || [])[1] || '';
+            const layout = await fetch('/portal/_dash-layout');
+            const update = await fetch('/portal/_dash-update-component', {
+                method: 'POST',
+                headers: {'Content-Type': 'application/json', 'X-CSRFToken': token},
+                body: JSON.stringify({output: 'signed-in-as.children', outputs: {id: 'signed-in-as', property: 'children'},
+                    inputs: [{id: '_pages_location', property: 'pathname', value: '/portal/'}], changedPropIds: []}),
+            });
+            return [layout.status, update.status];
+        })()
+    ";
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn log_in_follow_links_open_a_deep_link_and_log_out() -> TestResult {
+        let server = gallery().await;
+        let browser = Browser::launch().await?;
+
+        // Anonymous: a deep link leads to the login page, which keeps it.
+        let page = browser
+            .open(&server.url("/portal/accounts?region=Europe&search=a"))
+            .await?;
+        page.wait_for("#username").await?;
+        let login_url = page.url().await?;
+        assert!(
+            login_url
+                .contains("/portal/login?next=/portal/accounts%3Fregion%3DEurope%26search%3Da"),
+            "{login_url}"
+        );
+        // Anonymous requests for the layout and callbacks are refused (in a
+        // tab of their own: the browser logs refused requests as errors).
+        let probe = browser.open(&server.url("/portal/login")).await?;
+        probe.wait_for("#username").await?;
+        let statuses: Vec<u16> = probe.eval(STATUS_OF).await?;
+        assert_eq!(statuses, [401, 401]);
+
+        // A wrong password is an error on the login page.
+        page.type_text("#username", "alice").await?;
+        page.type_text("#password", "not alice's password").await?;
+        page.click("#login-submit").await?;
+        page.wait_for_text("#login-error", "Wrong user name or password.")
+            .await?;
+
+        // The right one opens the deep link with its filters restored.
+        page.clear_and_type("#password", DEMO_PASSWORD_ALICE)
+            .await?;
+        page.click("#login-submit").await?;
+        page.wait_for("#accounts-table").await?;
+        assert!(
+            page.url()
+                .await?
+                .ends_with("/portal/accounts?region=Europe&search=a"),
+            "{}",
+            page.url().await?
+        );
+        page.wait_for_text("#signed-in-as", "Signed in as Alice Andersen")
+            .await?;
+        page.wait_until("document.querySelector('#search').value === 'a'")
+            .await?;
+        // The dropdown's code loads on demand: wait for it to draw.
+        page.wait_until(
+            "(document.querySelector('#region') || {}).textContent?.includes('Europe')",
+        )
+        .await?;
+        page.wait_until(
+            "(() => { const cells = [...document.querySelectorAll('#accounts-table td.region')];\
+             return cells.length > 0 && cells.every((c) => c.textContent === 'Europe'); })()",
+        )
+        .await?;
+
+        // Links draw pages with no reload.
+        page.run("window.__still_here = true").await?;
+        page.click("#nav-home").await?;
+        page.wait_for_text("#welcome", "Welcome, Alice Andersen")
+            .await?;
+        page.click("#nav-accounts").await?;
+        page.wait_for("#accounts-table").await?;
+        page.wait_until("document.querySelectorAll('#accounts-table a').length > 1")
+            .await?;
+        page.run("document.querySelector('#accounts-table a').click()")
+            .await?;
+        page.wait_until(
+            "(document.querySelector('#account-detail') || {}).textContent?.length > 0",
+        )
+        .await?;
+        assert!(
+            !page
+                .text("#account-detail")
+                .await?
+                .contains("No such account")
+        );
+        page.click("#nav-admin").await?;
+        page.wait_for("#admin-totals").await?;
+        page.wait_until("document.querySelector('#admin-totals').textContent.includes('bob')")
+            .await?;
+        let still_here: bool = page.eval("window.__still_here === true").await?;
+        assert!(still_here, "no link reloaded the page");
+        page.screenshot(std::env::temp_dir().join("ferrodash-portal.png"))
+            .await?;
+
+        // Logging out ends the session: the app is refused again.
+        page.click("#logout").await?;
+        page.wait_for_text("#login-note", "You have logged out.")
+            .await?;
+        page.goto(&server.url("/portal/")).await?;
+        page.wait_for("#username").await?;
+        assert_no_console_errors(&page).await;
+        Ok(())
+    }
+}

@@ -219,7 +219,9 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
             login.limiter.failed(&address, name);
             LoginCounts::add(&login.counts.failed);
             tracing::info!(%address, "login failed: wrong user name or password");
-            form(StatusCode::UNAUTHORIZED, "Wrong user name or password.")
+            // The form again with the error, as 200: a 401 would need a
+            // WWW-Authenticate challenge, which a form login has none of.
+            form(StatusCode::OK, "Wrong user name or password.")
         }
         Err(error) => crate::rejection::server_error(
             "the user directory failed during a login",
