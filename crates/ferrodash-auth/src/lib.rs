@@ -7,11 +7,14 @@
 //! [`LoginLimiter`] for failed logins, and
 //! [`safe_next`], which decides where a login
 //! may send the user afterwards, refusing every off-site destination.
+//! With the `oidc` feature, `OidcClient` logs users in with an OpenID Connect provider.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod credentials;
 mod limiter;
+#[cfg(feature = "oidc")]
+mod oidc;
 mod redirect;
 mod redis_store;
 mod session;
@@ -20,6 +23,10 @@ mod users;
 
 pub use credentials::{Credentials, CredentialsError};
 pub use limiter::{Attempt, LoginLimiter};
+#[cfg(feature = "oidc")]
+pub use oidc::{
+    IdTokenError, OidcClient, OidcConfig, OidcEndpoint, OidcError, OidcIds, PendingLogin,
+};
 pub use redirect::safe_next;
 pub use redis_store::RedisSessionStore;
 pub use session::{

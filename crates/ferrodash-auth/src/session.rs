@@ -168,7 +168,12 @@ impl SessionStore for MemorySessionStore {
         Box::pin(async move {
             let now = now_ms();
             let records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
-            Some(records.values().filter(|(_, expires)| *expires > now).count())
+            Some(
+                records
+                    .values()
+                    .filter(|(_, expires)| *expires > now)
+                    .count(),
+            )
         })
     }
 }

@@ -1,4 +1,6 @@
 //! Integration tests: the users command and sessions in Redis.
 
 mod cli;
+#[cfg(feature = "oidc")]
+mod oidc;
 mod redis_sessions;

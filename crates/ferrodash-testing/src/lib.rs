@@ -37,4 +37,5 @@
 
 pub mod browser;
 pub mod client;
+pub mod oidc_provider;
 pub mod server;

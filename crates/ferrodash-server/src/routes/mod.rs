@@ -96,8 +96,8 @@ impl App {
             ));
         }
         router.layer(axum::middleware::from_fn_with_state(
-                self.clone(),
-                health::finish,
-            ))
+            self.clone(),
+            health::finish,
+        ))
     }
 }
