@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -91,7 +92,13 @@ pub trait SessionStore: fmt::Debug + Send + Sync + 'static {
 #[derive(Debug, Default, Clone)]
 pub struct MemorySessionStore {
     records: Arc<Mutex<Records>>,
+    /// When expired records were last swept out, in ms since the epoch.
+    last_sweep_ms: Arc<AtomicU64>,
 }
+
+/// How often expired records are swept out (a lookup checks its own
+/// record's expiry either way).
+const SWEEP_EVERY_MS: u64 = 10_000;
 
 /// Records by key, each with its expiry in ms since the Unix epoch.
 type Records = HashMap<[u8; 32], (SessionRecord, u64)>;
@@ -134,9 +141,17 @@ impl SessionStore for MemorySessionStore {
         Box::pin(async move {
             let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
             let now = now_ms();
-            // Drop what has outlived its time while we are here.
-            records.retain(|_, (_, expires)| *expires > now);
-            records.get(key).map(|(record, _)| record.clone())
+            // Sweep out what has outlived its time now and then, not on
+            // every request.
+            let last = self.last_sweep_ms.load(Ordering::Relaxed);
+            if now.saturating_sub(last) >= SWEEP_EVERY_MS {
+                self.last_sweep_ms.store(now, Ordering::Relaxed);
+                records.retain(|_, (_, expires)| *expires > now);
+            }
+            records
+                .get(key)
+                .filter(|(_, expires)| *expires > now)
+                .map(|(record, _)| record.clone())
         })
     }
 

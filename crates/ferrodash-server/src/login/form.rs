@@ -149,7 +149,7 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
     let Method::Form(credentials) = &login.method else {
         return crate::rejection::ProtocolError::MethodNotAllowed.into_response();
     };
-    let address = client_address(request.extensions());
+    let address = client_address(login, request.extensions(), request.headers());
     let (parts, body) = request.into_parts();
     let headers = parts.headers;
     let secure = app.inner.config.cookies_secure();

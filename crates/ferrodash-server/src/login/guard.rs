@@ -2,7 +2,7 @@
 //! user (session cookie or Basic header), lets public paths through, and
 //! refuses everything else to anonymous requests.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State as AxumState};
 use axum::middleware::Next;
@@ -14,12 +14,47 @@ use super::{LoginCounts, LoginState, Method, basic};
 use crate::app::App;
 use crate::rejection::{ProtocolError, json_error};
 
-/// The client's address, for counting failed logins; `unknown` when the
-/// app is served without connection info.
-pub(crate) fn client_address(request_extensions: &http::Extensions) -> String {
-    request_extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(a)| a.ip().to_string())
+/// The client's address, for counting failed logins: the connection's
+/// peer, or behind a trusted proxy the last untrusted address the proxies
+/// wrote into `X-Forwarded-For`; `unknown` when the app is served without
+/// connection info.
+pub(crate) fn client_address(
+    login: &LoginState,
+    extensions: &http::Extensions,
+    headers: &HeaderMap,
+) -> String {
+    let Some(ConnectInfo(peer)) = extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".to_owned();
+    };
+    forwarded_client(peer.ip(), &login.trusted_proxies, headers).to_string()
+}
+
+/// The client behind `peer` as `X-Forwarded-For` tells, trusting only what
+/// the proxies in `trusted` wrote: read from the right, the first address
+/// that is not a trusted proxy (a client can write anything to the left).
+fn forwarded_client(peer: IpAddr, trusted: &[IpAddr], headers: &HeaderMap) -> IpAddr {
+    if !trusted.contains(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .into_iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|line| line.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in hops.iter().rev() {
+        let Ok(address) = hop.parse::<IpAddr>() else {
+            // Garbage: trust nothing further left.
+            break;
+        };
+        client = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    client
 }
 
 /// The session id in the request's session cookie, if it carries one.
@@ -119,7 +154,7 @@ pub(crate) async fn guard(
             None => None,
         }
     } else {
-        let address = client_address(request.extensions());
+        let address = client_address(login, request.extensions(), request.headers());
         match basic_user(login, request.headers(), &address).await {
             Ok(user) => user,
             Err(refusal) => return refusal,
@@ -179,4 +214,60 @@ fn refuse(app: &App, login: &LoginState, request: &Request) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::IpAddr;
+
+    use http::{HeaderMap, HeaderValue};
+
+    use super::forwarded_client;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().unwrap()
+    }
+
+    fn forwarded(lines: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for line in lines {
+            headers.append("x-forwarded-for", HeaderValue::from_str(line).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn only_trusted_proxies_are_believed() {
+        let proxy = ip("10.0.0.1");
+        let trusted = [proxy, ip("10.0.0.2")];
+        // A direct client: its own address, whatever it writes.
+        assert_eq!(
+            forwarded_client(ip("203.0.113.9"), &trusted, &forwarded(&["198.51.100.1"])),
+            ip("203.0.113.9")
+        );
+        // Through the proxy: the address the proxy appended.
+        assert_eq!(
+            forwarded_client(proxy, &trusted, &forwarded(&["203.0.113.9"])),
+            ip("203.0.113.9")
+        );
+        // A forged left part is skipped; two proxies are walked through.
+        assert_eq!(
+            forwarded_client(
+                proxy,
+                &trusted,
+                &forwarded(&["1.2.3.4, 203.0.113.9", "10.0.0.2"])
+            ),
+            ip("203.0.113.9")
+        );
+        // Garbage stops the walk at the last good hop.
+        assert_eq!(
+            forwarded_client(proxy, &trusted, &forwarded(&["203.0.113.9, nonsense"])),
+            proxy
+        );
+        assert_eq!(forwarded_client(proxy, &trusted, &HeaderMap::new()), proxy);
+        assert_eq!(
+            forwarded_client(proxy, &[], &forwarded(&["203.0.113.9"])),
+            proxy
+        );
+    }
 }

@@ -17,6 +17,7 @@ pub(crate) mod guard;
 mod oidc;
 mod page;
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -53,6 +54,7 @@ pub struct Login {
     pub(crate) method: Method,
     pub(crate) sessions: Option<Sessions>,
     pub(crate) limiter: LoginLimiter,
+    pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: Option<String>,
     #[cfg(feature = "oidc")]
     pub(crate) oidc: Option<oidc::OidcLogin>,
@@ -98,6 +100,7 @@ impl Login {
             method,
             sessions: None,
             limiter: LoginLimiter::default(),
+            trusted_proxies: Vec::new(),
             title: None,
             #[cfg(feature = "oidc")]
             oidc: None,
@@ -147,6 +150,17 @@ impl Login {
         self
     }
 
+    /// Reverse proxies (load balancers) in front of the app: a request
+    /// from one of these addresses is counted by the client address the
+    /// proxy wrote into `X-Forwarded-For` (the last one in it that is not a
+    /// trusted proxy itself). Without it, failed logins behind a proxy all
+    /// count against the proxy's address, and a few bad guesses would slow
+    /// everyone down. Never list addresses clients can reach directly.
+    pub fn trusted_proxies(mut self, proxies: impl IntoIterator<Item = IpAddr>) -> Self {
+        self.trusted_proxies.extend(proxies);
+        self
+    }
+
     /// The heading of the login page (default: the app's title).
     pub fn title(mut self, title: impl Into<String>) -> Self {
         self.title = Some(title.into());
@@ -174,6 +188,7 @@ pub(crate) struct LoginState {
     pub(crate) method: Method,
     pub(crate) sessions: Sessions,
     pub(crate) limiter: LoginLimiter,
+    pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: String,
     pub(crate) counts: LoginCounts,
     #[cfg(feature = "oidc")]
@@ -193,6 +208,7 @@ impl LoginState {
             method: login.method,
             sessions,
             limiter: login.limiter,
+            trusted_proxies: login.trusted_proxies,
             title: login.title.unwrap_or_else(|| app_title.to_owned()),
             counts: LoginCounts::default(),
             #[cfg(feature = "oidc")]

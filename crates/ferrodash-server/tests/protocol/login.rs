@@ -707,3 +707,62 @@ async fn a_layout_can_be_drawn_for_the_user() {
         .to_string();
     assert!(errors.contains("layout_for_user"), "{errors}");
 }
+
+/// A login form post from `client` (as `X-Forwarded-For` says) through a
+/// proxy at 127.0.0.1.
+async fn login_through_proxy(app: &App, client: &str, name: &str, password: &str) -> StatusCode {
+    let body = serde_urlencoded::to_string([
+        ("username", name),
+        ("password", password),
+        ("csrf_token", "ferrodashTestClientToken0123456789abcdefghi"),
+    ])
+    .unwrap();
+    let test_client = TestClient::new(app);
+    let mut request = post_form(&test_client, "/login", &body);
+    let headers = request.headers_mut();
+    headers.insert(
+        "cookie",
+        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
+            .parse()
+            .unwrap(),
+    );
+    headers.insert("x-forwarded-for", client.parse().unwrap());
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            40_000,
+        ))));
+    let answer = test_client.send(request).await;
+    if answer.text().contains("Wrong user name or password.") {
+        StatusCode::UNAUTHORIZED
+    } else {
+        answer.status()
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
+    let app = builder(Login::form(users()).trusted_proxies(["127.0.0.1".parse().unwrap()]))
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        let status = login_through_proxy(&app, "203.0.113.7", "mallory", "guess guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // The guessing client waits, even for another name...
+    assert_eq!(
+        login_through_proxy(&app, "203.0.113.7", "alice", ALICE_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // ...while another client behind the same proxy logs in, even when the
+    // guesser forges an X-Forwarded-For part of its own.
+    assert_eq!(
+        login_through_proxy(&app, "198.51.100.4", "alice", ALICE_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        login_through_proxy(&app, "198.51.100.4, 203.0.113.7", "bob", BOB_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
