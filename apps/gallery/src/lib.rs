@@ -46,6 +46,14 @@ impl Gallery {
         })
     }
 
+    /// The gallery with the portal's login sessions kept in `sessions` (in
+    /// Redis, so that several gallery processes serve the same logins).
+    #[must_use]
+    pub fn with_sessions(mut self, sessions: ferrodash::Sessions) -> Self {
+        self.portal = self.portal.with_sessions(sessions);
+        self
+    }
+
     /// The gallery with the report's answers memoized in `cache` (one in
     /// Redis, say, shared by several gallery processes) rather than in each
     /// process's memory.

@@ -9,7 +9,7 @@
 //! | `FERRODASH_LOG` | `info` | log filter |
 //! | `FERRODASH_LOG_FORMAT` | `text` | `text`, or `json` for one JSON object per line |
 //! | `FERRODASH_DATABASE_URL` | `sqlite://ferrodash-gallery.db` | the report's database (secret: may hold a password) |
-//! | `FERRODASH_REDIS_URL` | (none: in memory) | a Redis server for the report's cache, shared by several gallery processes (secret) |
+//! | `FERRODASH_REDIS_URL` | (none: in memory) | a Redis server for the report's cache and the portal's login sessions, shared by several gallery processes (secret) |
 
 use std::net::SocketAddr;
 
@@ -52,6 +52,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(url) = redis_url {
         let backend = RedisBackend::connect(url.expose()).await?;
         gallery = gallery.with_cache(MemoCache::with_backend(backend, CacheConfig::default()));
+        let sessions = ferrodash::auth::RedisSessionStore::connect(url.expose())
+            .await?
+            .with_prefix("ferrodash-gallery:session:");
+        gallery = gallery.with_sessions(ferrodash::Sessions::new(
+            sessions,
+            ferrodash::auth::SessionConfig::default(),
+        ));
     }
     ferrodash::serve_router(gallery::router(&gallery)?, addr).await?;
     Ok(())

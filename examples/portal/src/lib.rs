@@ -29,7 +29,7 @@ use ferrodash::auth::UserError;
 use ferrodash::data::{Bind, Query};
 use ferrodash::figures::px::format_thousands;
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildResult, Page, PageInfo, Users, pages};
+use ferrodash::{AppBuilder, BuildResult, Page, PageInfo, Sessions, Users, pages};
 use serde::Deserialize;
 
 pub use accounts::{
@@ -49,6 +49,7 @@ pub const NO_SUCH_ACCOUNT: &str = "No such account.";
 pub struct Portal {
     bind: Bind,
     users: Users,
+    sessions: Option<Sessions>,
 }
 
 impl Portal {
@@ -63,7 +64,20 @@ impl Portal {
     pub async fn open(url: &str) -> Result<Self, UserError> {
         let bind = accounts::open_accounts(url).await?;
         let users = accounts::open_users(bind.clone()).await?;
-        Ok(Self { bind, users })
+        Ok(Self {
+            bind,
+            users,
+            sessions: None,
+        })
+    }
+
+    /// The portal with its login sessions kept in `sessions` (in Redis,
+    /// say, so that several processes serve the same logins) rather than in
+    /// each process's memory.
+    #[must_use]
+    pub fn with_sessions(mut self, sessions: Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
     }
 
     /// The users who may log in.
@@ -374,7 +388,13 @@ pub fn builder(prefix: &str, portal: &Portal) -> AppBuilder {
         .title("Team portal")
         .routes_prefix(prefix)
         .with_state(portal.clone())
-        .login(Login::form(portal.users.clone()).title("Team portal"))
+        .login({
+            let login = Login::form(portal.users.clone()).title("Team portal");
+            match &portal.sessions {
+                Some(sessions) => login.sessions(sessions.clone()),
+                None => login,
+            }
+        })
         // `/ready` answers 503 while the database cannot be reached.
         .readiness_check("database", move || {
             let bind = bind.clone();

@@ -766,3 +766,54 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
         StatusCode::TOO_MANY_REQUESTS
     );
 }
+
+/// Two processes of one app (two `App` instances here) with their sessions
+/// in Redis (127.0.0.1:6379): a login on one holds on the other, and a
+/// logout on the other ends it on both.
+#[tokio::test]
+async fn sessions_in_redis_are_shared_by_the_app_processes() {
+    use ferrodash_auth::{RedisSessionStore, SessionConfig, Sessions};
+    let prefix = format!("ferrodash-test:{}:sessions:", uuid_like());
+    let process = || async {
+        let store = RedisSessionStore::connect("redis://127.0.0.1:6379/")
+            .await
+            .expect("Redis on 127.0.0.1:6379 (scripts/services.sh starts it)")
+            .with_prefix(prefix.clone());
+        builder(Login::form(users()).sessions(Sessions::new(store, SessionConfig::default())))
+            .build()
+            .unwrap()
+    };
+    let (first, second) = (process().await, process().await);
+    let on_first = TestClient::new(&first)
+        .log_in("alice", ALICE_PASSWORD)
+        .await
+        .unwrap();
+    let id = session_of(&on_first);
+    let on_second = TestClient::new(&second).with_cookie("ferrodash_session", &id);
+    let me = on_second.call(&whoami_call()).await;
+    assert_eq!(
+        me.json()["response"]["me"]["children"],
+        "Alice Admin (admin,sales)"
+    );
+    let mut request = post_form(&on_second, "/logout", "");
+    request
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    assert_eq!(
+        on_second.send(request).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        on_first.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+/// A name no other test run uses.
+fn uuid_like() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{}-{nanos}", std::process::id())
+}
