@@ -1078,10 +1078,23 @@ mod portal {
         page.screenshot(std::env::temp_dir().join("ferrodash-portal.png"))
             .await?;
 
+        // A second tab of the same session.
+        let other = browser.open(&server.url("/portal/accounts")).await?;
+        other.wait_for("#accounts-table").await?;
+
         // Logging out ends the session: the app is refused again.
         page.click("#logout").await?;
         page.wait_for_text("#login-note", "You have logged out.")
             .await?;
+        // The other tab learns at its next request, and goes to the login
+        // page, to come back to the page it was opening.
+        other.click("#nav-home").await?;
+        other.wait_for("#username").await?;
+        let back_to = other.url().await?;
+        assert!(
+            back_to.ends_with("/portal/login?next=%2Fportal%2F"),
+            "{back_to}"
+        );
         page.goto(&server.url("/portal/")).await?;
         page.wait_for("#username").await?;
         assert_no_console_errors(&page).await;

@@ -557,6 +557,14 @@ impl AppBuilder {
             suppress_callback_exceptions: self.config.suppress_callback_exceptions,
         }));
 
+        // With a session login, a page whose session ends goes to the login
+        // page at its next request rather than failing silently.
+        if self.login.as_ref().is_some_and(crate::Login::uses_sessions) {
+            self.inline_scripts.push(crate::login::session_end_script(
+                self.config.requests_prefix(),
+            ));
+        }
+
         // Every inline script the page will run, for the CSP's hashes.
         let security_headers = {
             let mut sources = vec![crate::index::RENDERER_SCRIPT.to_owned()];

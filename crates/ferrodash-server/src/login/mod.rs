@@ -168,6 +168,36 @@ impl Login {
     }
 }
 
+impl Login {
+    /// Whether users log in with a form or a provider, and so hold a
+    /// session.
+    pub(crate) const fn uses_sessions(&self) -> bool {
+        !matches!(self.method, Method::Basic { .. })
+    }
+}
+
+/// The page script that sends the browser to the login page when one of
+/// the renderer's requests is refused for want of a session (it ended, or
+/// the user logged out in another tab), coming back to the same address.
+pub(crate) fn session_end_script(prefix: &str) -> String {
+    let prefix = serde_json::to_string(prefix).unwrap_or_else(|_| "\"/\"".to_owned());
+    format!(
+        "(function () {{\n\
+         var prefix = {prefix};\n\
+         var original = window.fetch;\n\
+         window.fetch = function () {{\n\
+         return original.apply(this, arguments).then(function (response) {{\n\
+         if (response.status === 401 && response.url.indexOf(prefix + '_dash-') !== -1) {{\n\
+         var here = window.location.pathname + window.location.search;\n\
+         window.location.assign(prefix + 'login?next=' + encodeURIComponent(here));\n\
+         }}\n\
+         return response;\n\
+         }});\n\
+         }};\n\
+         }})();"
+    )
+}
+
 /// Counts of login outcomes, for `/metrics`.
 #[derive(Debug, Default)]
 pub(crate) struct LoginCounts {
