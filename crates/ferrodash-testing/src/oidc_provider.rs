@@ -4,7 +4,7 @@
 //!
 //! Its development interactions take any login name (a login form, then a
 //! consent form). Accounts: `sub` and `preferred_username` = the login
-//! name, `name` = "<Name> Example", `groups` = `["staff"]`, plus `"admin"`
+//! name, `name` = "`<Name>` Example", `groups` = `["staff"]`, plus `"admin"`
 //! for names starting with `admin`. Clients: `CLIENT_ID` (RS256 ID tokens),
 //! `CLIENT_ID-es256` and `CLIENT_ID-public` (no secret), all with the
 //! given secret and redirect URI.
