@@ -875,7 +875,8 @@ async fn a_shareable_view_keeps_its_filters_in_the_address() -> TestResult {
     // Opening the address brings the same view back.
     let shared = browser.open(&url).await?;
     shared.wait_for_text("#explore-summary", expected).await?;
-    assert_eq!(shared.text("#metric").await?, "Costs");
+    // The dropdown's code loads on demand: wait for it to draw.
+    shared.wait_for_text("#metric", "Costs").await?;
     let search: String = shared
         .eval("document.querySelector('#search').value")
         .await?;
