@@ -268,13 +268,40 @@ impl LoginState {
         !matches!(self.method, Method::Basic { .. })
     }
 
-    /// Whether `path` (under the routes prefix) is open to everyone.
+    /// Whether the OpenID Connect routes are served.
+    #[allow(clippy::unused_self)]
+    const fn has_oidc(&self) -> bool {
+        #[cfg(feature = "oidc")]
+        {
+            self.oidc.is_some()
+        }
+        #[cfg(not(feature = "oidc"))]
+        {
+            false
+        }
+    }
+
+    /// Whether `path` (under the routes prefix) is open to everyone: only
+    /// paths that reach a public handler. Nothing public may fall through
+    /// to the index page (which carries the validation layout), so the
+    /// static prefixes count only with the segments their routes need.
     pub(crate) fn is_public(&self, path: &str, assets_prefix: &str) -> bool {
         const ALWAYS: [&str; 4] = ["/health", "/ready", "/metrics", "/_favicon.ico"];
-        let login_page = path == "/login" || path == "/logout" || path.starts_with("/login/");
-        ALWAYS.contains(&path)
-            || (login_page && self.uses_sessions())
-            || path.starts_with("/_dash-component-suites/")
-            || path.starts_with(assets_prefix)
+        const LOGIN: [&str; 2] = ["/login", "/logout"];
+        const OIDC: [&str; 2] = ["/login/oidc", "/login/oidc/callback"];
+        if ALWAYS.contains(&path)
+            || (LOGIN.contains(&path) && self.uses_sessions())
+            || (OIDC.contains(&path) && self.has_oidc())
+        {
+            return true;
+        }
+        if let Some(rest) = path.strip_prefix("/_dash-component-suites/") {
+            // `{package}/{*path}`: both parts present.
+            return rest
+                .split_once('/')
+                .is_some_and(|(package, file)| !package.is_empty() && !file.is_empty());
+        }
+        path.strip_prefix(assets_prefix)
+            .is_some_and(|file| !file.is_empty())
     }
 }

@@ -817,3 +817,48 @@ fn uuid_like() -> String {
         .as_nanos();
     format!("{}-{nanos}", std::process::id())
 }
+
+/// Nothing under the public list may fall through to the index page: it
+/// carries the app's validation layout (every page drawn with defaults).
+#[tokio::test]
+async fn public_prefixes_do_not_open_the_index_page() {
+    let app = app();
+    let client = TestClient::new(&app);
+    for path in [
+        "/login/",
+        "/login/anything",
+        "/login/../_dash-layout",
+        "/login/oidc",
+        "/login/oidc/callback",
+        "/logout/x",
+        "/health/x",
+        "/_dash-component-suites/",
+        "/_dash-component-suites/dash",
+        "/_dash-component-suites/dash/",
+        "/assets/",
+        "/assets",
+        "/_favicon.ico/x",
+        "/%5Fdash-layout",
+        "/%2E%2E/_dash-layout",
+    ] {
+        let answer = client.get(path).await;
+        assert!(
+            !answer.text().contains("_dash-config"),
+            "{path} served the index page ({})",
+            answer.status()
+        );
+        assert!(
+            [
+                StatusCode::SEE_OTHER,
+                StatusCode::UNAUTHORIZED,
+                StatusCode::NOT_FOUND
+            ]
+            .contains(&answer.status()),
+            "{path}: {}",
+            answer.status()
+        );
+    }
+    // The index page itself needs a login, and has the config once logged in.
+    let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
+    assert!(alice.get("/").await.text().contains("_dash-config"));
+}
