@@ -161,7 +161,11 @@ pub(crate) async fn guard(
         }
     };
     let path = relative_path(&app, request.uri().path());
-    let public = login.is_public(path, &app.inner.assets_prefix);
+    let public = login.is_public(
+        path,
+        &app.inner.assets_prefix,
+        app.inner.config.metrics_endpoint,
+    );
     match user {
         Some(user) => {
             request.extensions_mut().insert(user);

@@ -285,13 +285,14 @@ impl LoginState {
     /// paths that reach a public handler. Nothing public may fall through
     /// to the index page (which carries the validation layout), so the
     /// static prefixes count only with the segments their routes need.
-    pub(crate) fn is_public(&self, path: &str, assets_prefix: &str) -> bool {
-        const ALWAYS: [&str; 4] = ["/health", "/ready", "/metrics", "/_favicon.ico"];
+    pub(crate) fn is_public(&self, path: &str, assets_prefix: &str, metrics: bool) -> bool {
+        const ALWAYS: [&str; 3] = ["/health", "/ready", "/_favicon.ico"];
         const LOGIN: [&str; 2] = ["/login", "/logout"];
         const OIDC: [&str; 2] = ["/login/oidc", "/login/oidc/callback"];
         if ALWAYS.contains(&path)
+            || (path == "/metrics" && metrics)
             || (LOGIN.contains(&path) && self.uses_sessions())
-            || (OIDC.contains(&path) && self.has_oidc())
+            || (OIDC.contains(&path) && self.uses_sessions() && self.has_oidc())
         {
             return true;
         }

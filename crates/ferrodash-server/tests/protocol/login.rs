@@ -858,6 +858,20 @@ async fn public_prefixes_do_not_open_the_index_page() {
             answer.status()
         );
     }
+    // Without the metrics endpoint, `/metrics` is no public path either.
+    let quiet = builder(Login::form(users()))
+        .metrics_endpoint(false)
+        .build()
+        .unwrap();
+    let answer = TestClient::new(&quiet).get("/metrics").await;
+    assert_eq!(answer.status(), StatusCode::SEE_OTHER);
+    assert!(!answer.text().contains("_dash-config"));
+    // With Basic auth there are no login routes to be public.
+    let basic = builder(Login::basic(users())).build().unwrap();
+    for path in ["/login", "/logout", "/login/oidc", "/login/oidc/callback"] {
+        let answer = TestClient::new(&basic).get(path).await;
+        assert_eq!(answer.status(), StatusCode::UNAUTHORIZED, "{path}");
+    }
     // The index page itself needs a login, and has the config once logged in.
     let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
     assert!(alice.get("/").await.text().contains("_dash-config"));
