@@ -22,8 +22,9 @@ use serde_json::{Map, Value, json};
 use tower::ServiceExt;
 
 /// The token the client sends as the renderer would (`_csrf_token` cookie
-/// and `X-CSRFToken` header); any well-formed token passes the check.
-const CSRF_TOKEN: &str = "ferrodashTestClientToken0123456789abcdefghi";
+/// and `X-CSRFToken` header); any well-formed token passes the check. A
+/// test that posts a form itself puts it in the form's `csrf_token` field.
+pub const CSRF_TOKEN: &str = "ferrodashTestClientToken0123456789abcdefghi";
 
 /// Calls an app's routes in process.
 ///

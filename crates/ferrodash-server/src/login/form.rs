@@ -240,16 +240,7 @@ pub(crate) async fn start_session(
     next: &str,
 ) -> Response {
     let session = login.sessions.login(session_id(login, headers), user).await;
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let out = response.headers_mut();
-    if let Ok(location) = HeaderValue::from_str(next) {
-        out.insert(header::LOCATION, location);
-    }
-    if let Ok(cookie) = HeaderValue::from_str(&login.sessions.cookie(&session)) {
-        out.insert(header::SET_COOKIE, cookie);
-    }
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    super::see_other_with_cookie(next, &login.sessions.cookie(&session))
 }
 
 /// A urlencoded form body; anything else is a clear 4xx.
@@ -328,15 +319,8 @@ pub(crate) async fn logout_submit(
         login.sessions.logout(id).await;
         LoginCounts::add(&login.counts.logouts);
     }
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let out = response.headers_mut();
-    let location = format!("{}login?logged_out=1", app.inner.config.requests_prefix());
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        out.insert(header::LOCATION, location);
-    }
-    if let Ok(cookie) = HeaderValue::from_str(&login.sessions.removal_cookie()) {
-        out.insert(header::SET_COOKIE, cookie);
-    }
-    out.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    super::see_other_with_cookie(
+        &format!("{}login?logged_out=1", app.inner.config.requests_prefix()),
+        &login.sessions.removal_cookie(),
+    )
 }

@@ -210,14 +210,7 @@ fn refuse(app: &App, login: &LoginState, request: &Request) -> Response {
         app.inner.config.requests_prefix(),
         super::page::encode_component(next)
     );
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    super::see_other(&location)
 }
 
 #[cfg(test)]

@@ -198,6 +198,30 @@ pub(crate) fn session_end_script(prefix: &str) -> String {
     )
 }
 
+/// A 303 to `location` that no cache keeps, with an optional cookie to set.
+pub(crate) fn see_other(location: &str) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    use http::{HeaderValue, StatusCode, header};
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        headers.insert(header::LOCATION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// [`see_other`] setting `cookie` on the way.
+pub(crate) fn see_other_with_cookie(location: &str, cookie: &str) -> axum::response::Response {
+    let mut response = see_other(location);
+    if let Ok(value) = http::HeaderValue::from_str(cookie) {
+        response
+            .headers_mut()
+            .append(http::header::SET_COOKIE, value);
+    }
+    response
+}
+
 /// Counts of login outcomes, for `/metrics`.
 #[derive(Debug, Default)]
 pub(crate) struct LoginCounts {

@@ -10,7 +10,7 @@ use axum::extract::{Query, State as AxumState};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use ferrodash_auth::{OidcClient, PendingLogin, safe_next};
-use http::{HeaderMap, HeaderValue, StatusCode, header};
+use http::{HeaderMap, HeaderValue, header};
 use serde::{Deserialize, Serialize};
 
 use super::form::start_session;
@@ -57,17 +57,6 @@ struct Flight {
     next: String,
 }
 
-fn redirect(location: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(value) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
-}
-
 fn cookie(app: &App, value: &str, max_age: u64) -> Option<HeaderValue> {
     let secure = if app.inner.config.cookies_secure() {
         "; Secure"
@@ -109,7 +98,7 @@ pub(crate) async fn oidc_start(
     };
     let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json);
     let signed = app.inner.signer.sign("oidc", &encoded);
-    let mut response = redirect(&url);
+    let mut response = super::see_other(&url);
     if let Some(value) = cookie(&app, &signed, MAX_AGE_SECS) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -152,7 +141,7 @@ pub(crate) async fn oidc_callback(
     let failed = |reason: &str| {
         LoginCounts::add(&login.counts.failed);
         tracing::warn!(provider = %oidc.label, %reason, "OpenID Connect login failed");
-        let mut response = redirect(&format!(
+        let mut response = super::see_other(&format!(
             "{}login?error=oidc",
             app.inner.config.requests_prefix()
         ));

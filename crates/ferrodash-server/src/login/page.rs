@@ -2,21 +2,7 @@
 
 use std::fmt::Write as _;
 
-/// Text for HTML content and attribute values.
-pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use crate::index::escape_html as escape;
 
 /// `text` percent-encoded for a query value (RFC 3986 unreserved kept).
 pub(crate) fn encode_component(text: &str) -> String {
@@ -144,14 +130,10 @@ pub(crate) fn message_page(title: &str, message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{encode_component, escape};
+    use super::encode_component;
 
     #[test]
-    fn escapes_markup_and_encodes_query_values() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
+    fn encodes_query_values() {
         assert_eq!(
             encode_component("/app/p?a=1&b=x y#z"),
             "/app/p%3Fa%3D1%26b%3Dx%20y%23z"

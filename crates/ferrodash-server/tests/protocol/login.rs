@@ -10,7 +10,7 @@ use ferrodash_cache::StoreKey;
 use ferrodash_components::{dcc, html};
 use ferrodash_core::CallbackError;
 use ferrodash_server::{App, Callback, Input, Login, Page, Store};
-use ferrodash_testing::client::{CallbackCall, TestClient, TestResponse};
+use ferrodash_testing::client::{CSRF_TOKEN, CallbackCall, TestClient, TestResponse};
 use http::StatusCode;
 use serde_json::{Value, json};
 
@@ -256,22 +256,10 @@ async fn the_session_cookie_is_http_only_same_site_and_secure_when_asked() {
         .unwrap();
     let client = TestClient::new(&app);
     let body = format!(
-        "username=alice&password={}&csrf_token=ferrodashTestClientToken0123456789abcdefghi",
+        "username=alice&password={}&csrf_token={CSRF_TOKEN}",
         ALICE_PASSWORD.replace(' ', "+").replace('\'', "%27")
     );
-    let mut request = post_form(&client, "/login", &body);
-    request.headers_mut().insert(
-        "cookie",
-        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
-    request.headers_mut().insert(
-        "x-csrftoken",
-        "ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
+    let request = post_form(&client, "/login", &body);
     let answer = client.send(request).await;
     assert_eq!(answer.status(), StatusCode::SEE_OTHER, "{}", answer.text());
     let cookie = answer.header("set-cookie").unwrap();
@@ -417,23 +405,11 @@ async fn after_login(app: &App, next: &str) -> String {
         ("username", "alice"),
         ("password", ALICE_PASSWORD),
         ("next", next),
-        ("csrf_token", "ferrodashTestClientToken0123456789abcdefghi"),
+        ("csrf_token", CSRF_TOKEN),
     ])
     .unwrap();
     let client = TestClient::new(app);
-    let mut request = post_form(&client, "/login", &body);
-    request.headers_mut().insert(
-        "cookie",
-        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
-    request.headers_mut().insert(
-        "x-csrftoken",
-        "ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
+    let request = post_form(&client, "/login", &body);
     let answer: TestResponse = client.send(request).await;
     assert_eq!(
         answer.status(),
@@ -578,25 +554,13 @@ async fn basic_auth_prompts_checks_and_limits() {
     let alice = header("alice", ALICE_PASSWORD);
     let ok = client.get_with("/", &[("authorization", &alice)]).await;
     assert_eq!(ok.status(), StatusCode::OK);
-    let mut request = http::Request::builder()
+    let request = http::Request::builder()
         .method("POST")
         .uri("/_dash-update-component")
         .header("content-type", "application/json")
         .header("authorization", &alice)
         .body(axum::body::Body::from(whoami_call().body().to_string()))
         .unwrap();
-    request.headers_mut().insert(
-        "cookie",
-        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
-    request.headers_mut().insert(
-        "x-csrftoken",
-        "ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
     let me = client.send(request).await;
     assert_eq!(
         me.json()["response"]["me"]["children"],
@@ -714,18 +678,12 @@ async fn login_through_proxy(app: &App, client: &str, name: &str, password: &str
     let body = serde_urlencoded::to_string([
         ("username", name),
         ("password", password),
-        ("csrf_token", "ferrodashTestClientToken0123456789abcdefghi"),
+        ("csrf_token", CSRF_TOKEN),
     ])
     .unwrap();
     let test_client = TestClient::new(app);
     let mut request = post_form(&test_client, "/login", &body);
     let headers = request.headers_mut();
-    headers.insert(
-        "cookie",
-        "_csrf_token=ferrodashTestClientToken0123456789abcdefghi"
-            .parse()
-            .unwrap(),
-    );
     headers.insert("x-forwarded-for", client.parse().unwrap());
     request
         .extensions_mut()
