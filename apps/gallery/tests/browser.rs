@@ -612,7 +612,10 @@ async fn signalling_sends_only_a_key_and_serves_repeats_from_the_cache() -> Test
 async fn big_series_zooms_with_server_side_downsampling() -> TestResult {
     let server = gallery().await;
     let browser = Browser::launch().await?;
-    let page = open(&browser, &server, "/big-series/", "#series .main-svg").await?;
+    let mut page = open(&browser, &server, "/big-series/", "#series .main-svg").await?;
+    // A debug build downsamples 10 million points per zoom; with the other
+    // browser tests sharing two cores that can pass the default 10 s.
+    page.set_timeout(std::time::Duration::from_secs(40));
     page.wait_until("document.querySelector('#series .scatterlayer .trace path.js-line')?.getAttribute('d').length > 1000")
         .await?;
     let note = page.text("#view-note").await?;
