@@ -299,19 +299,43 @@ impl Bind {
             .map_err(|e| self.name_error(origin, e))
     }
 
-    /// Runs a batch of statements in one transaction, naming errors after
-    /// `origin`.
+    /// Runs a batch of statements in one transaction and returns the rows
+    /// each affected, naming an error after
+    /// the statement that failed (the first one when the batch as a whole
+    /// failed, by its timeout say).
     pub(crate) async fn exec_batch(
         &self,
-        origin: &Origin,
-        batch: Vec<(String, Vec<crate::values::Scalar>)>,
-    ) -> Result<crate::exec::Output, DataError> {
+        batch: Vec<crate::batch::Statement>,
+    ) -> Result<Vec<u64>, DataError> {
         let timeout = self.inner.config.get_query_timeout();
+        let origins: Vec<Origin> = batch.iter().map(|(origin, ..)| origin.clone()).collect();
+        let statements = batch
+            .into_iter()
+            .map(|(_, sql, args)| (sql, args))
+            .collect();
         self.inner
             .pool
-            .run_batch(batch, timeout)
+            .run_batch(statements, timeout)
             .await
-            .map_err(|e| self.name_error(origin, e))
+            .map_err(|(index, e)| {
+                let origin = index
+                    .and_then(|i| origins.get(i))
+                    .or_else(|| origins.first())
+                    .cloned()
+                    .unwrap_or_else(|| Origin::new(&self.inner.name));
+                self.name_error(&origin, e)
+            })
+    }
+
+    /// Whether `other` is this bind or a clone of it (one pool).
+    pub(crate) fn same_pool(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Several writes run in one transaction: every statement added to the
+    /// [`Batch`](crate::Batch) takes effect, or none does.
+    pub fn batch(&self) -> crate::Batch<'_> {
+        crate::Batch::new(self)
     }
 
     fn name_error(&self, origin: &Origin, error: RunError) -> DataError {

@@ -163,9 +163,20 @@ impl<'b> QueryCall<'b> {
     /// row), the database or the timeout.
     pub async fn execute_many<P: Serialize>(self, rows: &[P]) -> Result<u64, DataError> {
         let bind = self.bind;
+        let batch = self.render_rows(rows)?;
+        Ok(bind.exec_batch(batch).await?.iter().sum())
+    }
+
+    /// The statement rendered once per element of `rows`, for a batch.
+    /// Rows whose SQL comes out the same (all of them, unless a list
+    /// parameter changes length) share one copy of it.
+    pub(crate) fn render_rows<P: Serialize>(
+        self,
+        rows: &[P],
+    ) -> Result<Vec<crate::batch::Statement>, DataError> {
+        let bind = self.bind;
         let prepared = self.prepared?;
-        let origin = prepared.query.origin(bind.name());
-        let mut batch = Vec::with_capacity(rows.len());
+        let mut batch: Vec<crate::batch::Statement> = Vec::with_capacity(rows.len());
         for (index, row) in rows.iter().enumerate() {
             let call = QueryCall {
                 bind,
@@ -173,13 +184,25 @@ impl<'b> QueryCall<'b> {
                 params: Params::from_serialize(row)
                     .map_err(|problem| format!("row {index}: {problem}")),
             };
-            let (_, sql, args) = call.render()?;
-            batch.push((sql, args));
+            let (origin, sql, args) = call.render()?;
+            let sql = match batch.last() {
+                Some((_, last, _)) if **last == *sql => Arc::clone(last),
+                _ => Arc::from(sql),
+            };
+            batch.push((origin, sql, args));
         }
-        match bind.exec_batch(&origin, batch).await? {
-            Output::Affected(n) => Ok(n),
-            Output::Rows { .. } => Ok(0),
-        }
+        Ok(batch)
+    }
+
+    /// The statement rendered for a batch.
+    pub(crate) fn render_one(self) -> Result<crate::batch::Statement, DataError> {
+        let (origin, sql, args) = self.render()?;
+        Ok((origin, Arc::from(sql), args))
+    }
+
+    /// The bind the call runs on.
+    pub(crate) const fn bind(&self) -> &'b Bind {
+        self.bind
     }
 
     fn origin(&self) -> Origin {

@@ -150,33 +150,37 @@ macro_rules! batch_on {
     ($conn:expr, $batch:expr, $null:expr) => {{
         let mut tx = sqlx::Connection::begin(&mut *$conn)
             .await
-            .map_err(RunError::Sql)?;
-        let mut affected = 0;
-        for (sql, args) in $batch {
+            .map_err(|e| (None, RunError::Sql(e)))?;
+        let mut affected = Vec::with_capacity($batch.len());
+        for (index, (sql, args)) in $batch.into_iter().enumerate() {
             let query = bind_all!(sqlx::query(AssertSqlSafe(sql)), args, $null);
-            affected += query
-                .execute(&mut *tx)
-                .await
-                .map_err(RunError::Sql)?
-                .rows_affected();
+            affected.push(
+                query
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| (Some(index), RunError::Sql(e)))?
+                    .rows_affected(),
+            );
         }
-        tx.commit().await.map_err(RunError::Sql)?;
-        Ok(Output::Affected(affected))
+        tx.commit().await.map_err(|e| (None, RunError::Sql(e)))?;
+        Ok(affected)
     }};
 }
 
 impl Pool {
     /// Runs a batch of statements in one transaction under one timeout
-    /// (see [`Pool::run`]); a failure rolls the whole batch back.
+    /// (see [`Pool::run`]); a failure rolls the whole batch back. Returns
+    /// the rows each statement affected; an error comes with the index of
+    /// the statement that failed, when one did.
     pub(crate) async fn run_batch(
         &self,
-        batch: Vec<(String, Vec<Scalar>)>,
+        batch: Vec<(Arc<str>, Vec<Scalar>)>,
         timeout: Duration,
-    ) -> Result<Output, RunError> {
+    ) -> Result<Vec<u64>, (Option<usize>, RunError)> {
         let start = Instant::now();
         let acquire_error = |e: sqlx::Error| match e {
-            sqlx::Error::PoolTimedOut => RunError::Acquire,
-            other => RunError::Sql(other),
+            sqlx::Error::PoolTimedOut => (None, RunError::Acquire),
+            other => (None, RunError::Sql(other)),
         };
         let left = || timeout.saturating_sub(start.elapsed());
         match self {
@@ -186,13 +190,13 @@ impl Pool {
                     batch_on!(conn, batch, Option::<i64>::None)
                 })
                 .await;
-                finish(result, &mut conn)
+                finish_batch(result, &mut conn)
             }
             Self::Postgres(pool) => {
                 let mut conn = pool.acquire().await.map_err(acquire_error)?;
                 let result =
                     tokio::time::timeout(left(), async { batch_on!(conn, batch, PgNull) }).await;
-                finish(result, &mut conn)
+                finish_batch(result, &mut conn)
             }
             Self::MySql(pool) => {
                 let mut conn = pool.acquire().await.map_err(acquire_error)?;
@@ -200,7 +204,7 @@ impl Pool {
                     batch_on!(conn, batch, Option::<i64>::None)
                 })
                 .await;
-                finish(result, &mut conn)
+                finish_batch(result, &mut conn)
             }
         }
     }
@@ -291,4 +295,16 @@ fn finish<DB: sqlx::Database>(
         }
         Ok(other) => other,
     }
+}
+
+/// A batch's result; the connection is closed when the batch timed out
+/// (its transaction may still be open on it).
+fn finish_batch<DB: sqlx::Database>(
+    result: Result<Result<Vec<u64>, (Option<usize>, RunError)>, tokio::time::error::Elapsed>,
+    conn: &mut sqlx::pool::PoolConnection<DB>,
+) -> Result<Vec<u64>, (Option<usize>, RunError)> {
+    result.unwrap_or_else(|_| {
+        conn.close_on_drop();
+        Err((None, RunError::Timeout))
+    })
 }

@@ -98,6 +98,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod batch;
 mod bind;
 mod binds;
 mod call;
@@ -111,6 +112,7 @@ mod query;
 mod url;
 mod values;
 
+pub use batch::Batch;
 pub use bind::Bind;
 pub use binds::{Binds, BindsBuilder};
 pub use call::QueryCall;

@@ -34,6 +34,11 @@ macro_rules! server_backend_tests {
         async fn execute_many() {
             shared::execute_many(&$connect(BindConfig::default()).await).await;
         }
+
+        #[tokio::test]
+        async fn batch() {
+            shared::batch(&$connect(BindConfig::default()).await).await;
+        }
     };
 }
 

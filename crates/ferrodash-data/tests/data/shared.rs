@@ -425,3 +425,96 @@ pub(crate) async fn execute_many(bind: &Bind) {
         .await
         .unwrap();
 }
+
+/// A batch of different statements runs in one transaction: all of them,
+/// or none, and an error names the statement's query.
+pub(crate) async fn batch(bind: &Bind) {
+    let table = super::common::unique("batch");
+    let totals = super::common::unique("batch_totals");
+    bind.execute_script(
+        "schema",
+        &format!(
+            "create table {table} (id integer primary key, amount integer not null); \
+             create table {totals} (n integer not null, total integer not null)"
+        ),
+    )
+    .await
+    .unwrap();
+    let insert = Query::inline(
+        "insert_row",
+        format!("insert into {table} (id, amount) values (:id, :amount)"),
+    );
+    let refresh = Query::inline(
+        "refresh_totals",
+        format!("insert into {totals} (n, total) select count(*), sum(amount) from {table}"),
+    );
+    let rows: Vec<serde_json::Value> = (1..=10)
+        .map(|i| serde_json::json!({"id": i, "amount": i * 10}))
+        .collect();
+    let written = bind
+        .batch()
+        .execute_many(bind.run(insert.clone()), &rows)
+        .execute(bind.run(refresh.clone()))
+        .commit()
+        .await
+        .unwrap();
+    assert_eq!(written, [10, 1], "rows per added call");
+    let read = Query::inline("read", format!("select n, total from {totals}"));
+    let got: Vec<(i64, i64)> = bind.run(read.clone()).fetch().await.unwrap();
+    assert_eq!(
+        got,
+        [(10, 550)],
+        "the second statement saw the first's rows"
+    );
+
+    // The last statement fails: the rows before it are rolled back too.
+    let clash = Query::inline(
+        "clash",
+        format!("insert into {table} (id, amount) values (:id, :amount)"),
+    );
+    let err = bind
+        .batch()
+        .execute_many(
+            bind.run(insert.clone()),
+            &[serde_json::json!({"id": 100, "amount": 1})],
+        )
+        .execute(bind.run(refresh))
+        .execute(
+            bind.run(clash)
+                .params(&serde_json::json!({"id": 3, "amount": 1})),
+        )
+        .commit()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("clash"),
+        "names the failing query: {err}"
+    );
+    let count = Query::inline("count", format!("select count(*) from {table}"));
+    let n: i64 = bind.run(count.clone()).fetch_one().await.unwrap();
+    assert_eq!(n, 10, "nothing of the failed batch stayed");
+    let got: Vec<(i64, i64)> = bind.run(read).fetch().await.unwrap();
+    assert_eq!(got.len(), 1);
+
+    // A parameter problem is found before anything runs.
+    let err = bind
+        .batch()
+        .execute_many(
+            bind.run(insert.clone()),
+            &[serde_json::json!({"id": 200, "amount": 1})],
+        )
+        .execute(bind.run(insert).params(&serde_json::json!({"id": 201})))
+        .commit()
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("amount"), "{err}");
+    let n: i64 = bind.run(count).fetch_one().await.unwrap();
+    assert_eq!(n, 10);
+    assert!(
+        bind.batch().commit().await.unwrap().is_empty(),
+        "an empty batch"
+    );
+    bind.execute_script("drop", &format!("drop table {table}; drop table {totals}"))
+        .await
+        .unwrap();
+}

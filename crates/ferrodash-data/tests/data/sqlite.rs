@@ -240,3 +240,10 @@ async fn sqlite_execute_many() {
     shared::execute_many(&bind).await;
     drop_sqlite(bind).await;
 }
+
+#[tokio::test]
+async fn sqlite_batch() {
+    let bind = sqlite(BindConfig::default()).await;
+    shared::batch(&bind).await;
+    drop_sqlite(bind).await;
+}
