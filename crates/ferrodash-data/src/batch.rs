@@ -20,7 +20,9 @@ pub(crate) type Statement = (Origin, Arc<str>, Vec<Scalar>);
 ///
 /// Statements are rendered (their parameters checked) as they are added;
 /// the first problem is kept and returned by `commit`, which then runs
-/// nothing. The bind's query timeout covers the whole batch.
+/// nothing. Each statement gets the bind's query timeout. For more rows
+/// than fit in memory at once, use a [`Transaction`](crate::Transaction),
+/// which runs each call as it is made.
 ///
 /// ```no_run
 /// # async fn demo(bind: &ferrodash_data::Bind) -> Result<(), ferrodash_data::DataError> {
@@ -121,14 +123,17 @@ impl<'b> Batch<'b> {
         if self.statements.is_empty() {
             return Ok(vec![0; self.groups.len()]);
         }
-        let affected = self.bind.exec_batch(self.statements).await?;
-        let mut rest = affected.as_slice();
+        let mut tx = self.bind.transaction().await?;
+        let mut statements = self.statements.into_iter();
         let mut totals = Vec::with_capacity(self.groups.len());
         for size in self.groups {
-            let (group, tail) = rest.split_at(size.min(rest.len()));
-            totals.push(group.iter().sum());
-            rest = tail;
+            let mut total = 0;
+            for statement in statements.by_ref().take(size) {
+                total += tx.run_rendered(statement).await?;
+            }
+            totals.push(total);
         }
+        tx.commit().await?;
         Ok(totals)
     }
 

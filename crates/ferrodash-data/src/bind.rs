@@ -299,32 +299,16 @@ impl Bind {
             .map_err(|e| self.name_error(origin, e))
     }
 
-    /// Runs a batch of statements in one transaction and returns the rows
-    /// each affected, naming an error after
-    /// the statement that failed (the first one when the batch as a whole
-    /// failed, by its timeout say).
-    pub(crate) async fn exec_batch(
-        &self,
-        batch: Vec<crate::batch::Statement>,
-    ) -> Result<Vec<u64>, DataError> {
-        let timeout = self.inner.config.get_query_timeout();
-        let origins: Vec<Origin> = batch.iter().map(|(origin, ..)| origin.clone()).collect();
-        let statements = batch
-            .into_iter()
-            .map(|(_, sql, args)| (sql, args))
-            .collect();
-        self.inner
-            .pool
-            .run_batch(statements, timeout)
-            .await
-            .map_err(|(index, e)| {
-                let origin = index
-                    .and_then(|i| origins.get(i))
-                    .or_else(|| origins.first())
-                    .cloned()
-                    .unwrap_or_else(|| Origin::new(&self.inner.name));
-                self.name_error(&origin, e)
-            })
+    /// Begins a [`Transaction`](crate::Transaction) on one of the pool's
+    /// connections: statements run as they are called, and take effect
+    /// together at its commit.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Acquire`] when no connection is free in time, or
+    /// another [`DataError`] when the database refuses to begin.
+    pub async fn transaction(&self) -> Result<crate::Transaction<'_>, DataError> {
+        crate::Transaction::begin(self, &self.inner.pool).await
     }
 
     /// Whether `other` is this bind or a clone of it (one pool).
@@ -338,7 +322,7 @@ impl Bind {
         crate::Batch::new(self)
     }
 
-    fn name_error(&self, origin: &Origin, error: RunError) -> DataError {
+    pub(crate) fn name_error(&self, origin: &Origin, error: RunError) -> DataError {
         let inner = &self.inner;
         match error {
             RunError::Acquire => DataError::Acquire {

@@ -154,8 +154,9 @@ impl<'b> QueryCall<'b> {
     /// Runs the statement once per element of `rows` (each a struct or map
     /// of parameter values, as [`params`](Self::params) takes), all in one
     /// transaction: every row is written, or none when one fails. Returns
-    /// the total number of rows affected. The query timeout covers the
-    /// whole batch. Values given with `params` are ignored.
+    /// the total number of rows affected. Every row's parameters are
+    /// checked before the first runs; each statement gets the query
+    /// timeout. Values given with `params` are ignored.
     ///
     /// # Errors
     ///
@@ -163,35 +164,29 @@ impl<'b> QueryCall<'b> {
     /// row), the database or the timeout.
     pub async fn execute_many<P: Serialize>(self, rows: &[P]) -> Result<u64, DataError> {
         let bind = self.bind;
-        let batch = self.render_rows(rows)?;
-        Ok(bind.exec_batch(batch).await?.iter().sum())
+        let affected = bind.batch().execute_many(self, rows).commit().await?;
+        Ok(affected.iter().sum())
     }
 
     /// The statement rendered once per element of `rows`, for a batch.
-    /// Rows whose SQL comes out the same (all of them, unless a list
-    /// parameter changes length) share one copy of it.
     pub(crate) fn render_rows<P: Serialize>(
         self,
         rows: &[P],
     ) -> Result<Vec<crate::batch::Statement>, DataError> {
-        let bind = self.bind;
-        let prepared = self.prepared?;
-        let mut batch: Vec<crate::batch::Statement> = Vec::with_capacity(rows.len());
-        for (index, row) in rows.iter().enumerate() {
-            let call = QueryCall {
-                bind,
-                prepared: Ok(prepared.clone()),
-                params: Params::from_serialize(row)
-                    .map_err(|problem| format!("row {index}: {problem}")),
-            };
-            let (origin, sql, args) = call.render()?;
-            let sql = match batch.last() {
-                Some((_, last, _)) if **last == *sql => Arc::clone(last),
-                _ => Arc::from(sql),
-            };
-            batch.push((origin, sql, args));
-        }
-        Ok(batch)
+        let mut renderer = self.rows_renderer()?;
+        rows.iter()
+            .enumerate()
+            .map(|(index, row)| renderer.render(index, row))
+            .collect()
+    }
+
+    /// A renderer of this call's statement for rows of parameters.
+    pub(crate) fn rows_renderer(self) -> Result<RowRenderer<'b>, DataError> {
+        Ok(RowRenderer {
+            bind: self.bind,
+            prepared: self.prepared?,
+            last_sql: None,
+        })
     }
 
     /// The statement rendered for a batch.
@@ -205,7 +200,7 @@ impl<'b> QueryCall<'b> {
         self.bind
     }
 
-    fn origin(&self) -> Origin {
+    pub(crate) fn origin(&self) -> Origin {
         match &self.prepared {
             Ok(p) => p.query.origin(self.bind.name()),
             Err(_) => Origin::new(self.bind.name()),
@@ -289,4 +284,39 @@ fn decode_row<T: DeserializeOwned>(
         target: std::any::type_name::<T>().to_owned(),
         message: e.message,
     })
+}
+
+/// Renders one query's statement for row after row of parameters. Rows
+/// whose SQL comes out the same (all of them, unless a list parameter
+/// changes length) share one copy of it.
+pub(crate) struct RowRenderer<'b> {
+    bind: &'b Bind,
+    prepared: Prepared,
+    last_sql: Option<Arc<str>>,
+}
+
+impl RowRenderer<'_> {
+    /// The statement for row `index`, `row`.
+    pub(crate) fn render<P: Serialize>(
+        &mut self,
+        index: usize,
+        row: &P,
+    ) -> Result<crate::batch::Statement, DataError> {
+        let call = QueryCall {
+            bind: self.bind,
+            prepared: Ok(self.prepared.clone()),
+            params: Params::from_serialize(row)
+                .map_err(|problem| format!("row {index}: {problem}")),
+        };
+        let (origin, sql, args) = call.render()?;
+        let sql = match &self.last_sql {
+            Some(last) if **last == *sql => Arc::clone(last),
+            _ => {
+                let fresh: Arc<str> = Arc::from(sql);
+                self.last_sql = Some(Arc::clone(&fresh));
+                fresh
+            }
+        };
+        Ok((origin, sql, args))
+    }
 }

@@ -61,7 +61,7 @@ pub(crate) enum RunError {
 
 /// A null bound with PostgreSQL's `unknown` type, so the server infers its
 /// type from the context (`int_col = $1`), as it does for a `NULL` literal.
-struct PgNull;
+pub(crate) struct PgNull;
 
 impl sqlx::Type<Postgres> for PgNull {
     fn type_info() -> PgTypeInfo {
@@ -144,71 +144,7 @@ macro_rules! run_on {
     }};
 }
 
-/// Runs every statement of a batch in one transaction on an acquired
-/// connection of one backend: all of them, or none when one fails.
-macro_rules! batch_on {
-    ($conn:expr, $batch:expr, $null:expr) => {{
-        let mut tx = sqlx::Connection::begin(&mut *$conn)
-            .await
-            .map_err(|e| (None, RunError::Sql(e)))?;
-        let mut affected = Vec::with_capacity($batch.len());
-        for (index, (sql, args)) in $batch.into_iter().enumerate() {
-            let query = bind_all!(sqlx::query(AssertSqlSafe(sql)), args, $null);
-            affected.push(
-                query
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| (Some(index), RunError::Sql(e)))?
-                    .rows_affected(),
-            );
-        }
-        tx.commit().await.map_err(|e| (None, RunError::Sql(e)))?;
-        Ok(affected)
-    }};
-}
-
 impl Pool {
-    /// Runs a batch of statements in one transaction under one timeout
-    /// (see [`Pool::run`]); a failure rolls the whole batch back. Returns
-    /// the rows each statement affected; an error comes with the index of
-    /// the statement that failed, when one did.
-    pub(crate) async fn run_batch(
-        &self,
-        batch: Vec<(Arc<str>, Vec<Scalar>)>,
-        timeout: Duration,
-    ) -> Result<Vec<u64>, (Option<usize>, RunError)> {
-        let start = Instant::now();
-        let acquire_error = |e: sqlx::Error| match e {
-            sqlx::Error::PoolTimedOut => (None, RunError::Acquire),
-            other => (None, RunError::Sql(other)),
-        };
-        let left = || timeout.saturating_sub(start.elapsed());
-        match self {
-            Self::Sqlite(pool) => {
-                let mut conn = pool.acquire().await.map_err(acquire_error)?;
-                let result = tokio::time::timeout(left(), async {
-                    batch_on!(conn, batch, Option::<i64>::None)
-                })
-                .await;
-                finish_batch(result, &mut conn)
-            }
-            Self::Postgres(pool) => {
-                let mut conn = pool.acquire().await.map_err(acquire_error)?;
-                let result =
-                    tokio::time::timeout(left(), async { batch_on!(conn, batch, PgNull) }).await;
-                finish_batch(result, &mut conn)
-            }
-            Self::MySql(pool) => {
-                let mut conn = pool.acquire().await.map_err(acquire_error)?;
-                let result = tokio::time::timeout(left(), async {
-                    batch_on!(conn, batch, Option::<i64>::None)
-                })
-                .await;
-                finish_batch(result, &mut conn)
-            }
-        }
-    }
-
     /// Runs `sql` with `args` under the timeout. A connection whose query
     /// timed out or overran the row limit is closed, not returned to the
     /// pool, so no half-read result or still-running statement is reused.
@@ -295,16 +231,4 @@ fn finish<DB: sqlx::Database>(
         }
         Ok(other) => other,
     }
-}
-
-/// A batch's result; the connection is closed when the batch timed out
-/// (its transaction may still be open on it).
-fn finish_batch<DB: sqlx::Database>(
-    result: Result<Result<Vec<u64>, (Option<usize>, RunError)>, tokio::time::error::Elapsed>,
-    conn: &mut sqlx::pool::PoolConnection<DB>,
-) -> Result<Vec<u64>, (Option<usize>, RunError)> {
-    result.unwrap_or_else(|_| {
-        conn.close_on_drop();
-        Err((None, RunError::Timeout))
-    })
 }

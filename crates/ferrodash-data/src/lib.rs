@@ -109,6 +109,7 @@ mod error;
 mod exec;
 mod params;
 mod query;
+mod transaction;
 mod url;
 mod values;
 
@@ -119,4 +120,5 @@ pub use call::QueryCall;
 pub use config::BindConfig;
 pub use error::{DataError, Origin};
 pub use query::Query;
+pub use transaction::Transaction;
 pub use url::Backend;

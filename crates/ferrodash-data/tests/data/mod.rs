@@ -39,6 +39,11 @@ macro_rules! server_backend_tests {
         async fn batch() {
             shared::batch(&$connect(BindConfig::default()).await).await;
         }
+
+        #[tokio::test]
+        async fn transaction() {
+            shared::transaction(&$connect(BindConfig::default()).await).await;
+        }
     };
 }
 

@@ -518,3 +518,99 @@ pub(crate) async fn batch(bind: &Bind) {
         .await
         .unwrap();
 }
+
+/// A transaction runs each call at once (a later statement sees an
+/// earlier one's rows), shows nothing to others before its commit, rolls
+/// back when dropped, and ends at its first error.
+pub(crate) async fn transaction(bind: &Bind) {
+    let table = super::common::unique("tx");
+    bind.execute_script(
+        "schema",
+        &format!("create table {table} (id integer primary key, amount integer not null)"),
+    )
+    .await
+    .unwrap();
+    let insert = Query::inline(
+        "insert_row",
+        format!("insert into {table} (id, amount) values (:id, :amount)"),
+    );
+    let count = Query::inline("count", format!("select count(*) from {table}"));
+    let page = |start: i64| -> Vec<serde_json::Value> {
+        (start..start + 5)
+            .map(|i| serde_json::json!({"id": i, "amount": i}))
+            .collect()
+    };
+
+    let mut tx = bind.transaction().await.unwrap();
+    assert_eq!(
+        tx.execute_many(bind.run(insert.clone()), &page(0))
+            .await
+            .unwrap(),
+        5
+    );
+    assert_eq!(
+        tx.execute_many(bind.run(insert.clone()), &page(5))
+            .await
+            .unwrap(),
+        5
+    );
+    let bump = Query::inline("bump", format!("update {table} set amount = amount + 1"));
+    assert_eq!(
+        tx.execute(bind.run(bump)).await.unwrap(),
+        10,
+        "sees its own rows"
+    );
+    let outside: i64 = bind.run(count.clone()).fetch_one().await.unwrap();
+    assert_eq!(outside, 0, "nothing shows before the commit");
+    tx.commit().await.unwrap();
+    let n: i64 = bind.run(count.clone()).fetch_one().await.unwrap();
+    assert_eq!(n, 10);
+
+    // Dropped without a commit: rolled back.
+    {
+        let mut tx = bind.transaction().await.unwrap();
+        tx.execute_many(bind.run(insert.clone()), &page(100))
+            .await
+            .unwrap();
+    }
+    let n: i64 = bind.run(count.clone()).fetch_one().await.unwrap();
+    assert_eq!(n, 10, "a dropped transaction wrote nothing");
+
+    // The first error ends it: later calls and the commit fail, nothing stays.
+    let mut tx = bind.transaction().await.unwrap();
+    tx.execute_many(bind.run(insert.clone()), &page(200))
+        .await
+        .unwrap();
+    let err = tx
+        .execute_many(bind.run(insert.clone()), &page(3))
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("insert_row"), "{err}");
+    assert!(
+        tx.execute_many(bind.run(insert.clone()), &page(300))
+            .await
+            .is_err()
+    );
+    let err = tx.commit().await.unwrap_err();
+    assert!(err.to_string().contains("ended"), "{err}");
+    let n: i64 = bind.run(count).fetch_one().await.unwrap();
+    assert_eq!(n, 10, "nothing of the failed transaction stayed");
+
+    // A misspelt parameter names its row.
+    let mut tx = bind.transaction().await.unwrap();
+    let err = tx
+        .execute_many(
+            bind.run(insert),
+            &[
+                serde_json::json!({"id": 1000, "amount": 1}),
+                serde_json::json!({"id": 1001}),
+            ],
+        )
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("amount"), "{err}");
+    drop(tx);
+    bind.execute_script("drop", &format!("drop table {table}"))
+        .await
+        .unwrap();
+}

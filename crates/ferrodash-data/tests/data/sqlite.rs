@@ -247,3 +247,10 @@ async fn sqlite_batch() {
     shared::batch(&bind).await;
     drop_sqlite(bind).await;
 }
+
+#[tokio::test]
+async fn sqlite_transaction() {
+    let bind = sqlite(BindConfig::default()).await;
+    shared::transaction(&bind).await;
+    drop_sqlite(bind).await;
+}
