@@ -159,7 +159,7 @@ impl<'b> Transaction<'b> {
     pub async fn commit(mut self) -> Result<(), DataError> {
         let origin = Origin::new(self.bind.name()).with_query("COMMIT");
         let Some(open) = self.open.take() else {
-            return Err(self.ended(&origin));
+            return Err(Self::ended(&origin));
         };
         let committed = tokio::time::timeout(self.timeout, async {
             match open {
@@ -200,7 +200,7 @@ impl<'b> Transaction<'b> {
     }
 
     /// The error for a call on a transaction that has ended.
-    fn ended(&self, origin: &Origin) -> DataError {
+    fn ended(origin: &Origin) -> DataError {
         DataError::BadParams {
             origin: origin.clone(),
             problem: "the transaction has ended after an earlier error; nothing of it was \
@@ -216,7 +216,7 @@ impl<'b> Transaction<'b> {
         (origin, sql, args): crate::batch::Statement,
     ) -> Result<u64, DataError> {
         let Some(open) = self.open.as_mut() else {
-            return Err(self.ended(&origin));
+            return Err(Self::ended(&origin));
         };
         let ran = tokio::time::timeout(self.timeout, async {
             match open {

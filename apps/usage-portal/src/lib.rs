@@ -1,0 +1,282 @@
+//! The usage portal: a media platform's customers see their own usage.
+//!
+//! Every night the portal pulls the platform's usage records into its
+//! database ([`ingest`], on a [`schedule`]), and each customer logs in and
+//! sees only their own report ([`report`]): hours ingested, storage by
+//! project and kind, four volumes month by month, filtered by days and
+//! projects, kept in the address so a link shares the view, exportable as
+//! CSV. Admins see every customer and the run history ([`admin`]).
+//!
+//! Run it with `cargo run -p usage-portal`: with no platform configured it
+//! starts a stand-in platform API ([`platform::StandIn`]) with a year of
+//! made-up usage, backfills the last 183 days into an SQLite file, and
+//! serves the portal at <http://127.0.0.1:8050>.
+
+pub mod admin;
+pub mod clock;
+pub mod ingest;
+pub mod platform;
+pub mod report;
+pub mod schedule;
+pub mod store;
+
+use ferrodash::auth::UserError;
+use ferrodash::data::Query;
+use ferrodash::prelude::*;
+use ferrodash::{AppBuilder, BuildResult, Page, Users, pages};
+
+use crate::ingest::Ingestor;
+use crate::report::{ADMIN_GROUP, DataDays};
+use crate::store::Store;
+
+/// A demo user, created while the users table is empty.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoUser {
+    /// The login name.
+    pub name: &'static str,
+    /// The name shown.
+    pub display: &'static str,
+    /// The published demo password.
+    pub password: &'static str,
+    /// Its groups.
+    pub groups: &'static [&'static str],
+    /// The customer account it sees (none for the admin, who sees all).
+    pub account: Option<&'static str>,
+}
+
+/// The demo users: an admin, and one customer of each of the first three
+/// accounts of the stand-in data.
+pub const DEMO_USERS: [DemoUser; 4] = [
+    DemoUser {
+        name: "admin",
+        display: "Ada Admin",
+        password: "admin-demo-password",
+        groups: &[ADMIN_GROUP],
+        account: None,
+    },
+    DemoUser {
+        name: "northwind",
+        display: "Nora (Northwind Media)",
+        password: "northwind-demo-password",
+        groups: &[],
+        account: Some("acc-01"),
+    },
+    DemoUser {
+        name: "bluefin",
+        display: "Ben (Bluefin Media)",
+        password: "bluefin-demo-password",
+        groups: &[],
+        account: Some("acc-02"),
+    },
+    DemoUser {
+        name: "copperleaf",
+        display: "Cleo (Copperleaf Media)",
+        password: "copperleaf-demo-password",
+        groups: &[],
+        account: Some("acc-03"),
+    },
+];
+
+/// Everything the portal's pages and callbacks share.
+#[derive(Debug, Clone)]
+pub struct Portal {
+    store: Store,
+    users: Users,
+    days: DataDays,
+    ingestor: Option<Ingestor>,
+    sessions: Option<ferrodash::Sessions>,
+    schedule_text: String,
+    nightly_days: u32,
+}
+
+impl Portal {
+    /// The portal on the database at `url`: creates the tables that are
+    /// missing, and the demo users ([`DEMO_USERS`]) while there are no
+    /// users.
+    ///
+    /// # Errors
+    ///
+    /// [`UserError::Data`] when the database cannot be reached, written or
+    /// read; another [`UserError`] when a demo user cannot be added.
+    pub async fn open(url: &str) -> Result<Self, UserError> {
+        let store = Store::open(url).await?;
+        let users = Users::open(store.bind().clone()).await?;
+        if users.names().await?.is_empty() {
+            tracing::warn!(
+                "the users table is empty: creating the demo users (admin, northwind, bluefin, \
+                 copperleaf) with their published demo passwords; replace them before real use"
+            );
+            for user in DEMO_USERS {
+                if let Err(e) = users
+                    .add(user.name, user.display, user.password, user.groups)
+                    .await
+                {
+                    // Another process starting at the same time added it.
+                    if !users.names().await?.iter().any(|n| n == user.name) {
+                        return Err(e);
+                    }
+                }
+                if let Some(account) = user.account {
+                    store.add_member(user.name, account).await?;
+                }
+            }
+        }
+        let days = DataDays::default();
+        days.refresh(&store).await?;
+        Ok(Self {
+            store,
+            users,
+            days,
+            ingestor: None,
+            sessions: None,
+            schedule_text: "No ingestion is scheduled.".to_owned(),
+            nightly_days: 3,
+        })
+    }
+
+    /// The portal with `ingestor` behind the admin page's "Run now", which
+    /// fetches the last `nightly_days` days; `schedule_text` says when runs
+    /// happen.
+    #[must_use]
+    pub fn with_ingestor(
+        mut self,
+        ingestor: Ingestor,
+        nightly_days: u32,
+        schedule_text: impl Into<String>,
+    ) -> Self {
+        self.ingestor = Some(ingestor);
+        self.nightly_days = nightly_days;
+        self.schedule_text = schedule_text.into();
+        self
+    }
+
+    /// The portal with its login sessions kept in `sessions` (in Redis,
+    /// say, shared by several processes).
+    #[must_use]
+    pub fn with_sessions(mut self, sessions: ferrodash::Sessions) -> Self {
+        self.sessions = Some(sessions);
+        self
+    }
+
+    /// The database.
+    #[must_use]
+    pub const fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// The users who may log in.
+    #[must_use]
+    pub const fn users(&self) -> &Users {
+        &self.users
+    }
+
+    /// The days the database has usage for.
+    #[must_use]
+    pub const fn days(&self) -> &DataDays {
+        &self.days
+    }
+}
+
+/// The header: the product, navigation, the user, the theme, logout.
+fn header(user: &Principal) -> Node {
+    let mut links: Vec<Component> =
+        vec![dcc::link("nav-report").children("Report").href("/").into()];
+    if user.groups.iter().any(|g| g == ADMIN_GROUP) {
+        links.push(
+            dcc::link("nav-admin")
+                .children("Admin")
+                .href("/admin")
+                .into(),
+        );
+    }
+    html::header((
+        html::div((
+            html::span(()).class_name("brand-mark"),
+            html::strong("Usage portal"),
+        ))
+        .class_name("brand"),
+        html::nav(links).id("nav").class_name("nav"),
+        html::span(format!("Signed in as {}", user.name))
+            .id("signed-in-as")
+            .class_name("who"),
+        html::button("Dark theme")
+            .id("theme-toggle")
+            .class_name("button ghost"),
+        html::form(
+            html::button("Log out")
+                .id("logout")
+                .type_("submit")
+                .class_name("button ghost"),
+        )
+        .action("/logout")
+        .method("post")
+        .class_name("logout"),
+    ))
+    .class_name("topbar")
+    .into()
+}
+
+/// The portal's builder.
+pub fn builder(portal: &Portal) -> AppBuilder {
+    let days = portal.days.clone();
+    let schedule_text = portal.schedule_text.clone();
+    let report_page = Page::new("/", move || report::page(&days))
+        .name("Report")
+        .title("Usage report")
+        .order(0)
+        .url_state([
+            ("account", "value"),
+            ("days", "start_date"),
+            ("days", "end_date"),
+            ("projects", "value"),
+        ]);
+    let admin_page = Page::new("/admin", move || admin::page(&schedule_text))
+        .name("Admin")
+        .title("Admin — Usage portal")
+        .order(1)
+        .require_group(ADMIN_GROUP);
+    let bind = portal.store.bind().clone();
+    let login = Login::form(portal.users.clone()).title("Usage portal");
+    let login = match &portal.sessions {
+        Some(sessions) => login.sessions(sessions.clone()),
+        None => login,
+    };
+    let builder = App::builder()
+        .title("Usage portal")
+        .with_state(portal.clone())
+        .login(login)
+        .assets_folder(concat!(env!("CARGO_MANIFEST_DIR"), "/assets"))
+        // `/ready` answers 503 while the database cannot be reached.
+        .readiness_check("database", move || {
+            let bind = bind.clone();
+            async move {
+                bind.run(Query::inline("ping", "SELECT 1"))
+                    .execute()
+                    .await
+                    .map(|_| ())
+            }
+        })
+        .layout_for_user(|user: &Principal| {
+            html::div((
+                dcc::store("theme")
+                    .storage_type(dcc::StoreStorageType::Local)
+                    .data("light"),
+                header(user),
+                html::main(pages::container()).class_name("content"),
+            ))
+            .id("portal")
+        })
+        .page_not_found(|| html::h2("No such page.").id("not-found").into())
+        .page(report_page)
+        .page(admin_page);
+    admin::callbacks(report::callbacks(builder))
+}
+
+/// The portal's app.
+///
+/// # Errors
+///
+/// Every problem the app's build finds.
+pub fn app(portal: &Portal) -> BuildResult<App> {
+    builder(portal).build()
+}

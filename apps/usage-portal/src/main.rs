@@ -1,0 +1,249 @@
+//! The usage portal: `cargo run -p usage-portal`, then open
+//! <http://127.0.0.1:8050> and log in as `northwind` with
+//! `northwind-demo-password` (a customer) or `admin` with
+//! `admin-demo-password`.
+//!
+//! Commands:
+//!
+//! - `usage-portal` (or `usage-portal serve`): serves the portal, runs the
+//!   ingestion schedule, and backfills on first start when the database has
+//!   no usage yet;
+//! - `usage-portal backfill [DAYS]`: one run over the last DAYS days
+//!   (default `PORTAL_BACKFILL_DAYS`), then exits;
+//! - `usage-portal ingest [DAYS]`: one run over the last DAYS days (default
+//!   `PORTAL_NIGHTLY_DAYS`), as the schedule does, then exits.
+//!
+//! Settings, from the environment or a `.env` file; every wrong setting is
+//! reported at once, and secrets are never printed:
+//!
+//! | variable | default | |
+//! | --- | --- | --- |
+//! | `PORTAL_ADDR` | `127.0.0.1:8050` | where to listen |
+//! | `PORTAL_LOG` | `info` | log filter |
+//! | `PORTAL_LOG_FORMAT` | `text` | `text`, or `json` for one JSON object per line |
+//! | `PORTAL_DATABASE_URL` | `sqlite://usage-portal.db` | the portal's database (secret) |
+//! | `PORTAL_PLATFORM_URL` | (none: a stand-in API with made-up data) | the platform API's base URL |
+//! | `PORTAL_PLATFORM_TOKEN` | (required with a URL) | the platform API's token (secret) |
+//! | `PORTAL_SCHEDULE` | `0 2 * * *` | when the nightly run starts (cron: minute hour day month weekday) |
+//! | `PORTAL_TIME_ZONE` | `UTC` | the schedule's time zone, and whose "yesterday" a run fetches |
+//! | `PORTAL_NIGHTLY_DAYS` | `3` | days a scheduled run fetches (late records of the days before are picked up) |
+//! | `PORTAL_BACKFILL_DAYS` | `183` | days the first start and `backfill` fetch |
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use ferrodash::data::Backend;
+use ferrodash_settings::{Secret, Settings};
+use usage_portal::clock::{Clock, SystemClock};
+use usage_portal::ingest::{IngestError, Ingestor, Trigger};
+use usage_portal::platform::{ClientConfig, PlatformClient, StandIn, Synthetic};
+use usage_portal::schedule::{Schedule, ScheduledJob};
+use usage_portal::store::Store;
+use usage_portal::{Portal, app};
+
+/// The embedded default: an SQLite file in the working directory.
+const DEFAULT_DATABASE_URL: &str = "sqlite://usage-portal.db";
+
+/// What the command line asks for.
+enum Command {
+    Serve,
+    Backfill(Option<u32>),
+    Ingest(Option<u32>),
+}
+
+fn command() -> Result<Command, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let days = |arg: Option<&String>| -> Result<Option<u32>, String> {
+        arg.map(|a| {
+            a.parse::<u32>()
+                .ok()
+                .filter(|d| (1..=3_660).contains(d))
+                .ok_or_else(|| format!("`{a}` is not a number of days from 1 to 3660"))
+        })
+        .transpose()
+    };
+    match args.first().map(String::as_str) {
+        None | Some("serve") if args.len() <= 1 => Ok(Command::Serve),
+        Some("backfill") if args.len() <= 2 => Ok(Command::Backfill(days(args.get(1))?)),
+        Some("ingest") if args.len() <= 2 => Ok(Command::Ingest(days(args.get(1))?)),
+        _ => Err(format!(
+            "usage: usage-portal [serve | backfill [DAYS] | ingest [DAYS]] (got `{}`)",
+            args.join(" ")
+        )),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let command = command()?;
+    let mut settings = Settings::from_env().with_prefix("PORTAL_");
+    let addr: SocketAddr = settings.get_or("ADDR", SocketAddr::from(([127, 0, 0, 1], 8050)));
+    let log: String = settings.get_or("LOG", "info".to_owned());
+    let log_format: String = settings.get_or("LOG_FORMAT", "text".to_owned());
+    if !matches!(log_format.as_str(), "text" | "json") {
+        settings.invalid("LOG_FORMAT", "`text` or `json`");
+    }
+    let database_url: Secret<String> = settings
+        .secret_opt("DATABASE_URL")
+        .unwrap_or_else(|| Secret::new(DEFAULT_DATABASE_URL.to_owned()));
+    if Backend::from_url(database_url.expose()).is_none() {
+        settings.invalid(
+            "DATABASE_URL",
+            "a sqlite://, postgres:// or mysql:// database URL",
+        );
+    }
+    let platform_url: Option<String> = settings.get_opt("PLATFORM_URL");
+    let platform_url = platform_url.and_then(|u| match url::Url::parse(&u) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Some(url),
+        _ => {
+            settings.invalid("PLATFORM_URL", "an http:// or https:// URL");
+            None
+        }
+    });
+    let token: Option<Secret<String>> = settings.secret_opt("PLATFORM_TOKEN");
+    if platform_url.is_some() && token.is_none() {
+        settings.invalid(
+            "PLATFORM_TOKEN",
+            "the platform API's token (PORTAL_PLATFORM_URL is set)",
+        );
+    }
+    let schedule_text: String = settings.get_or("SCHEDULE", "0 2 * * *".to_owned());
+    let time_zone: String = settings.get_or("TIME_ZONE", "UTC".to_owned());
+    let schedule = match Schedule::parse(&schedule_text, &time_zone) {
+        Ok(s) => Some(s),
+        Err(e) => {
+            let name = match e {
+                usage_portal::schedule::ScheduleError::TimeZone(_) => "TIME_ZONE",
+                _ => "SCHEDULE",
+            };
+            settings.invalid(name, &e.to_string());
+            None
+        }
+    };
+    let nightly_days: u32 = settings.get_or("NIGHTLY_DAYS", 3);
+    let backfill_days: u32 = settings.get_or("BACKFILL_DAYS", 183);
+    for (name, days) in [
+        ("NIGHTLY_DAYS", nightly_days),
+        ("BACKFILL_DAYS", backfill_days),
+    ] {
+        if !(1..=3_660).contains(&days) {
+            settings.invalid(name, "a number of days from 1 to 3660");
+        }
+    }
+    let summary = settings.summary();
+    settings.finish()?;
+    let Some(schedule) = schedule else {
+        return Err("the schedule did not parse".into());
+    };
+    if log_format == "json" {
+        tracing_subscriber::fmt().json().with_env_filter(log).init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(log).init();
+    }
+    tracing::info!(settings = %summary, "starting the usage portal");
+
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let zone = schedule.time_zone().clone();
+    let client = match (platform_url, token) {
+        (Some(url), Some(token)) => {
+            PlatformClient::new(ClientConfig::new(url, token.expose().clone()))?
+        }
+        _ => {
+            // No platform: a stand-in with a year of made-up usage up to
+            // yesterday, on a loopback port, with a token of this run's.
+            let today = clock.now().to_zoned(zone.clone()).date();
+            let token = format!("{:032x}", rand::random::<u128>());
+            let api = StandIn::new(
+                Synthetic::standard(),
+                token.clone(),
+                today.yesterday().unwrap_or(today),
+                365,
+            );
+            let base = api.spawn().await?;
+            tracing::info!(url = %base, "no PORTAL_PLATFORM_URL: serving a stand-in platform API with made-up usage");
+            PlatformClient::new(ClientConfig::new(url::Url::parse(&base)?, token))?
+        }
+    };
+    let (days, trigger) = match command {
+        Command::Backfill(days) => (days.unwrap_or(backfill_days), Trigger::Backfill),
+        Command::Ingest(days) => (days.unwrap_or(nightly_days), Trigger::Manual),
+        Command::Serve => (0, Trigger::Startup),
+    };
+    if days > 0 {
+        // A command-line run needs the data tables only.
+        let store = Store::open(database_url.expose()).await?;
+        let ingestor = Ingestor::new(store, client, clock, zone);
+        return one_run(&ingestor, days, trigger).await;
+    }
+    let portal = Portal::open(database_url.expose()).await?;
+    let ingestor = Ingestor::new(portal.store().clone(), client, Arc::clone(&clock), zone);
+    let portal = portal.with_ingestor(
+        ingestor.clone(),
+        nightly_days,
+        format!(
+            "Runs `{}` ({}), fetching the last {nightly_days} days.",
+            schedule.expression(),
+            time_zone
+        ),
+    );
+    if portal.days().get().is_none() {
+        let (ingestor, portal) = (ingestor.clone(), portal.clone());
+        tokio::spawn(async move {
+            tracing::info!(
+                days = backfill_days,
+                "the database has no usage yet: backfilling"
+            );
+            let (from, to) = ingestor.last_days(backfill_days);
+            after_run(&portal, ingestor.run(from, to, Trigger::Startup).await).await;
+        });
+    }
+    let nightly = {
+        let (ingestor, portal) = (ingestor.clone(), portal.clone());
+        ScheduledJob::spawn(schedule, clock, move |_| {
+            let (ingestor, portal) = (ingestor.clone(), portal.clone());
+            async move {
+                let (from, to) = ingestor.last_days(nightly_days);
+                after_run(&portal, ingestor.run(from, to, Trigger::Schedule).await).await;
+            }
+        })
+    };
+    if let Some(first) = nightly.first() {
+        tracing::info!(next = %first, "nightly ingestion scheduled");
+    }
+    let router = app(&portal)?.router();
+    ferrodash::serve_router(router, addr).await?;
+    Ok(())
+}
+
+/// After a served run: the report's days are read again.
+async fn after_run(portal: &Portal, result: Result<usage_portal::store::RunRow, IngestError>) {
+    match result {
+        Ok(_) | Err(IngestError::Busy) => {
+            if let Err(e) = portal.days().refresh(portal.store()).await {
+                tracing::warn!(error = %e, "could not read the data's days");
+            }
+        }
+        // Already logged and in the run history.
+        Err(_) => {}
+    }
+}
+
+/// One run of the last `days` days, for the commands that exit after it.
+async fn one_run(
+    ingestor: &Ingestor,
+    days: u32,
+    trigger: Trigger,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let (from, to) = ingestor.last_days(days);
+    match ingestor.run(from, to, trigger).await {
+        Ok(run) => {
+            tracing::info!(run = %run.id, records = run.records, changed = run.changed, "done");
+            Ok(())
+        }
+        Err(IngestError::Busy) => {
+            tracing::warn!("another run is in progress: nothing to do");
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,5 @@
+//! The usage portal's integration tests: ingestion over HTTP, data
+//! scoping per user, and the portal in a real browser.
+
+mod common;
+mod ingestion;
