@@ -284,7 +284,9 @@ impl Page {
     /// as the query parameter `id` while the user changes it (without a
     /// reload or a new history entry), and opening the address sets the
     /// prop back to exactly that value. Filters, tabs and ranges so survive
-    /// a copied link or a reload.
+    /// a copied link or a reload. The query parameter is named like the
+    /// component, or `id.prop` for a component with several bound props
+    /// (a date range's `start_date` and `end_date`, say).
     ///
     /// ```
     /// use ferrodash_server::Page;
@@ -301,14 +303,16 @@ impl Page {
         I: Into<String>,
         P: Into<String>,
     {
-        self.url_state.extend(
-            bindings
-                .into_iter()
-                .map(|(id, prop)| url_state::UrlBinding {
-                    id: id.into(),
+        self.url_state
+            .extend(bindings.into_iter().map(|(id, prop)| {
+                let id: String = id.into();
+                url_state::UrlBinding {
+                    key: id.clone(),
+                    id,
                     prop: prop.into(),
-                }),
-        );
+                }
+            }));
+        url_state::name_keys(&mut self.url_state);
         self
     }
 

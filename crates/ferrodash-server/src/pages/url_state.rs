@@ -9,13 +9,29 @@
 use ferrodash_core::{ComponentId, Node, PropValue};
 use serde_json::Value;
 
-/// One prop bound to the query parameter named like its component.
+/// One prop bound to a query parameter.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UrlBinding {
-    /// The component's (string) id, also the query parameter's name.
+    /// The component's (string) id.
     pub(crate) id: String,
     /// The bound prop.
     pub(crate) prop: String,
+    /// The query parameter's name: see [`name_keys`].
+    pub(crate) key: String,
+}
+
+/// Names each binding's query parameter: the component's id, or `id.prop`
+/// when several props of one component are bound (each needs its own).
+pub(crate) fn name_keys(bindings: &mut [UrlBinding]) {
+    let ids: Vec<String> = bindings.iter().map(|b| b.id.clone()).collect();
+    for binding in bindings.iter_mut() {
+        let shared = ids.iter().filter(|id| **id == binding.id).count() > 1;
+        binding.key = if shared {
+            format!("{}.{}", binding.id, binding.prop)
+        } else {
+            binding.id.clone()
+        };
+    }
 }
 
 /// A query value read back: JSON when it is JSON, else the text itself.
@@ -26,7 +42,7 @@ pub(crate) fn decode(text: &str) -> Value {
 /// Sets each bound prop found in `query` on its component in `layout`.
 pub(crate) fn restore(layout: &mut Node, bindings: &[UrlBinding], query: &[(String, String)]) {
     for binding in bindings {
-        let Some((_, text)) = query.iter().rev().find(|(k, _)| *k == binding.id) else {
+        let Some((_, text)) = query.iter().rev().find(|(k, _)| *k == binding.key) else {
             continue;
         };
         let value = decode(text);
@@ -43,7 +59,7 @@ pub(crate) fn restore(layout: &mut Node, bindings: &[UrlBinding], query: &[(Stri
 /// replacing the current history entry (no reload, no new entry per key
 /// press); arguments come in the order of `bindings`.
 pub(crate) fn clientside_source(bindings: &[UrlBinding]) -> String {
-    let keys = serde_json::to_string(&bindings.iter().map(|b| &b.id).collect::<Vec<_>>())
+    let keys = serde_json::to_string(&bindings.iter().map(|b| &b.key).collect::<Vec<_>>())
         .unwrap_or_else(|_| "[]".to_owned());
     format!(
         "function (...values) {{\n  \
@@ -70,7 +86,36 @@ mod tests {
     use ferrodash_core::Node;
     use serde_json::json;
 
-    use super::{UrlBinding, decode, restore};
+    use super::{UrlBinding, decode, name_keys, restore};
+
+    fn binding(id: &str, prop: &str) -> UrlBinding {
+        UrlBinding {
+            id: id.into(),
+            prop: prop.into(),
+            key: id.into(),
+        }
+    }
+
+    #[test]
+    fn two_props_of_one_component_get_a_parameter_each() {
+        let mut layout: Node = dcc::date_picker_range("days").into();
+        let mut bindings = [
+            binding("days", "start_date"),
+            binding("days", "end_date"),
+            binding("region", "value"),
+        ];
+        name_keys(&mut bindings);
+        let keys: Vec<&str> = bindings.iter().map(|b| b.key.as_str()).collect();
+        assert_eq!(keys, ["days.start_date", "days.end_date", "region"]);
+        let query = [
+            ("days.start_date".to_owned(), "2026-01-01".to_owned()),
+            ("days.end_date".to_owned(), "2026-02-01".to_owned()),
+        ];
+        restore(&mut layout, &bindings, &query);
+        let text = serde_json::to_string(&layout).unwrap();
+        assert!(text.contains(r#""start_date":"2026-01-01""#), "{text}");
+        assert!(text.contains(r#""end_date":"2026-02-01""#), "{text}");
+    }
 
     #[test]
     fn values_come_back_as_they_were() {
@@ -92,18 +137,9 @@ mod tests {
         ))
         .into();
         let bindings = [
-            UrlBinding {
-                id: "region".into(),
-                prop: "value".into(),
-            },
-            UrlBinding {
-                id: "months".into(),
-                prop: "value".into(),
-            },
-            UrlBinding {
-                id: "search".into(),
-                prop: "value".into(),
-            },
+            binding("region", "value"),
+            binding("months", "value"),
+            binding("search", "value"),
         ];
         let query = [
             ("region".to_owned(), "Europe".to_owned()),
