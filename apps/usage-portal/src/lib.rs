@@ -15,6 +15,8 @@
 pub mod admin;
 pub mod clock;
 pub mod ingest;
+pub mod monthly;
+pub mod pdf;
 pub mod platform;
 pub mod report;
 pub mod schedule;
@@ -84,7 +86,8 @@ pub struct Portal {
     users: Users,
     days: DataDays,
     ingestor: Option<Ingestor>,
-    sessions: Option<ferrodash::Sessions>,
+    sessions: ferrodash::Sessions,
+    printer: pdf::Printer,
     schedule_text: String,
     nightly_days: u32,
 }
@@ -123,12 +126,14 @@ impl Portal {
         }
         let days = DataDays::default();
         days.refresh(&store).await?;
+        let sessions = ferrodash::Sessions::in_memory();
         Ok(Self {
             store,
             users,
             days,
             ingestor: None,
-            sessions: None,
+            printer: pdf::Printer::new(sessions.clone()),
+            sessions,
             schedule_text: "No ingestion is scheduled.".to_owned(),
             nightly_days: 3,
         })
@@ -154,8 +159,16 @@ impl Portal {
     /// say, shared by several processes).
     #[must_use]
     pub fn with_sessions(mut self, sessions: ferrodash::Sessions) -> Self {
-        self.sessions = Some(sessions);
+        self.printer = pdf::Printer::new(sessions.clone());
+        self.sessions = sessions;
         self
+    }
+
+    /// The printer of PDF exports. Tell it the portal's address
+    /// ([`pdf::Printer::set_base_url`]) once it listens.
+    #[must_use]
+    pub const fn printer(&self) -> &pdf::Printer {
+        &self.printer
     }
 
     /// The database.
@@ -236,11 +249,9 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         .order(1)
         .require_group(ADMIN_GROUP);
     let bind = portal.store.bind().clone();
-    let login = Login::form(portal.users.clone()).title("Usage portal");
-    let login = match &portal.sessions {
-        Some(sessions) => login.sessions(sessions.clone()),
-        None => login,
-    };
+    let login = Login::form(portal.users.clone())
+        .title("Usage portal")
+        .sessions(portal.sessions.clone());
     let builder = App::builder()
         .title("Usage portal")
         .with_state(portal.clone())

@@ -28,6 +28,8 @@
 //! | `PORTAL_TIME_ZONE` | `UTC` | the schedule's time zone, and whose "yesterday" a run fetches |
 //! | `PORTAL_NIGHTLY_DAYS` | `3` | days a scheduled run fetches (late records of the days before are picked up) |
 //! | `PORTAL_BACKFILL_DAYS` | `183` | days the first start and `backfill` fetch |
+//! | `PORTAL_MONTHLY_SCHEDULE` | `0 6 1 * *` | when every customer's PDF of the month before is written |
+//! | `PORTAL_REPORTS_DIR` | `reports` | the folder monthly PDFs go to (`<account>/<YYYY-MM>.pdf`) |
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -36,6 +38,7 @@ use ferrodash::data::Backend;
 use ferrodash_settings::{Secret, Settings};
 use usage_portal::clock::{Clock, SystemClock};
 use usage_portal::ingest::{IngestError, Ingestor, Trigger};
+use usage_portal::monthly::{FolderSink, deliver_month, previous_month};
 use usage_portal::platform::{ClientConfig, PlatformClient, StandIn, Synthetic};
 use usage_portal::schedule::{Schedule, ScheduledJob};
 use usage_portal::store::Store;
@@ -120,6 +123,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             None
         }
     };
+    let monthly_text: String = settings.get_or("MONTHLY_SCHEDULE", "0 6 1 * *".to_owned());
+    let monthly = Schedule::parse(&monthly_text, &time_zone).ok();
+    if monthly.is_none() {
+        settings.invalid(
+            "MONTHLY_SCHEDULE",
+            "a cron expression (minute hour day month weekday)",
+        );
+    }
+    let reports_dir: String = settings.get_or("REPORTS_DIR", "reports".to_owned());
     let nightly_days: u32 = settings.get_or("NIGHTLY_DAYS", 3);
     let backfill_days: u32 = settings.get_or("BACKFILL_DAYS", 183);
     for (name, days) in [
@@ -132,8 +144,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let summary = settings.summary();
     settings.finish()?;
-    let Some(schedule) = schedule else {
-        return Err("the schedule did not parse".into());
+    let (Some(schedule), Some(monthly)) = (schedule, monthly) else {
+        return Err("a schedule did not parse".into());
     };
     if log_format == "json" {
         tracing_subscriber::fmt().json().with_env_filter(log).init();
@@ -199,7 +211,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let nightly = {
         let (ingestor, portal) = (ingestor.clone(), portal.clone());
-        ScheduledJob::spawn(schedule, clock, move |_| {
+        ScheduledJob::spawn(schedule, Arc::clone(&clock), move |_| {
             let (ingestor, portal) = (ingestor.clone(), portal.clone());
             async move {
                 let (from, to) = ingestor.last_days(nightly_days);
@@ -210,6 +222,31 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(first) = nightly.first() {
         tracing::info!(next = %first, "nightly ingestion scheduled");
     }
+    let reports = {
+        let portal = portal.clone();
+        let sink = FolderSink::new(&reports_dir);
+        let zone = monthly.time_zone().clone();
+        ScheduledJob::spawn(monthly, clock, move |at| {
+            let (portal, sink, zone) = (portal.clone(), sink.clone(), zone.clone());
+            async move {
+                let month = previous_month(at.to_zoned(zone).date());
+                if let Err(e) = deliver_month(portal.store(), portal.printer(), &sink, month).await
+                {
+                    tracing::error!(error = %e, "monthly reports");
+                }
+            }
+        })
+    };
+    if let Some(first) = reports.first() {
+        tracing::info!(next = %first, folder = %reports_dir, "monthly reports scheduled");
+    }
+    // The PDF printer opens the portal's own pages.
+    let local = if addr.ip().is_unspecified() {
+        SocketAddr::from(([127, 0, 0, 1], addr.port()))
+    } else {
+        addr
+    };
+    portal.printer().set_base_url(format!("http://{local}"));
     let router = app(&portal)?.router();
     ferrodash::serve_router(router, addr).await?;
     Ok(())

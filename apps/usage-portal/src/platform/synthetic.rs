@@ -159,11 +159,15 @@ impl Synthetic {
                 let account = &accounts[owner];
                 let nth = counts[owner];
                 counts[owner] += 1;
-                let show = SHOWS[usize::try_from(mix(&[seed, 2, number]) % 20).unwrap_or(0)];
-                let name = if nth == 0 {
+                // Each account's projects walk the shows from a start of its
+                // own, so names repeat within an account only past 20.
+                let start = mix(&[seed, 2, u64::try_from(owner).unwrap_or(0)]);
+                let step = u64::from(nth);
+                let show = SHOWS[usize::try_from(start.wrapping_add(step) % 20).unwrap_or(0)];
+                let name = if nth < 20 {
                     show.to_owned()
                 } else {
-                    format!("{show} {}", nth + 1)
+                    format!("{show} {}", nth / 20 + 1)
                 };
                 let h = |salt: u64| unit(mix(&[seed, 3, number, salt]));
                 Profile {

@@ -245,7 +245,11 @@ pub fn monthly(months: &[MonthUsage], template: Template) -> Result<Value, Figur
         .build()?;
     Ok(figure
         .update_layout("yaxis.type", "log")
+        .update_layout("yaxis.dtick", 1)
+        .update_layout("yaxis.title.text", "")
+        .update_layout("xaxis.title.text", "")
         .update_layout("legend.orientation", "h")
+        .update_layout("legend.y", -0.12)
         .to_value())
 }
 

@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use base64::Engine as _;
 use ferrodash::prelude::*;
 use serde::Deserialize;
 
@@ -132,11 +133,73 @@ async fn export_csv(
     ))
 }
 
+#[allow(clippy::too_many_arguments)] // One per filter, as the callback declares them.
+async fn export_pdf(
+    Input(clicks): Input<Option<u64>>,
+    State(account): State<Option<Value>>,
+    State(start): State<Option<Value>>,
+    State(end): State<Option<Value>>,
+    State(projects): State<Option<Value>>,
+    user: Principal,
+    AppState(portal): AppState<Portal>,
+) -> Result<(Json<Value>, String), CallbackError> {
+    clicks.ok_or(PreventUpdate)?;
+    let filters = Filters {
+        account,
+        start,
+        end,
+        projects,
+    };
+    let Some((viewer, params, title)) = resolve(&portal, &user, &filters).await? else {
+        return Err(PreventUpdate.into());
+    };
+    let pdf = match portal.printer.print(&user, &params, &title).await {
+        Ok(pdf) => pdf,
+        Err(e) => {
+            tracing::error!(error = %e, "a PDF export failed");
+            return Ok((Json(Value::Null), format!("The PDF could not be made: {e}")));
+        }
+    };
+    let name = file_name(
+        &viewer.account_name(&params.account),
+        &params.from_day,
+        &params.to_day,
+    )
+    .replace(".csv", ".pdf");
+    let status = format!("Exported {name} ({} kB).", pdf.len() / 1000);
+    Ok((
+        Json(json!({
+            "content": base64::engine::general_purpose::STANDARD.encode(&pdf),
+            "filename": name,
+            "type": "application/pdf",
+            "base64": true,
+        })),
+        status,
+    ))
+}
+
+/// The PDF export: a background job (printing takes seconds) with the
+/// button disabled while it runs.
+pub fn pdf_callback() -> Callback {
+    Callback::new(export_pdf)
+        .output("download-pdf", "data")
+        .output_allow_duplicate("export-status", "children")
+        .input("export-pdf", "n_clicks")
+        .state("account", "value")
+        .state("days", "start_date")
+        .state("days", "end_date")
+        .state("projects", "value")
+        .prevent_initial_call()
+        .background()
+        .interval(std::time::Duration::from_millis(250))
+        .running("export-pdf", "disabled", json!(true), json!(false))
+}
+
 /// The export callback: the "Export CSV" button to the download.
 pub fn csv_callback() -> Callback {
     Callback::new(export_csv)
         .output("download-csv", "data")
-        .output("export-status", "children")
+        .output_allow_duplicate("export-status", "children")
         .input("export-csv", "n_clicks")
         .state("account", "value")
         .state("days", "start_date")

@@ -115,24 +115,32 @@ pub async fn resolve(
     let (from, to) = view::days_of(filters.start.as_ref(), filters.end.as_ref(), &portal.days);
     let allowed = portal.store.projects_of(&account).await?;
     let projects = view::projects_of(filters.projects.as_ref(), &allowed);
-    let chosen = if projects.is_empty() {
-        "all projects".to_owned()
-    } else if projects.len() == 1 {
-        "1 project".to_owned()
-    } else {
-        format!("{} projects", projects.len())
-    };
-    let title = format!(
-        "{} · {} to {} · {chosen}",
-        viewer.account_name(&account),
-        day_text(from),
-        day_text(to)
-    );
+    let title = view_title(&viewer.account_name(&account), from, to, projects.len());
     Ok(Some((
         viewer,
         view::params(account, from, to, projects),
         title,
     )))
+}
+
+/// The heading of a view: account, days, and how many projects (0: all).
+#[must_use]
+pub fn view_title(
+    account: &str,
+    from: jiff::civil::Date,
+    to: jiff::civil::Date,
+    projects: usize,
+) -> String {
+    let chosen = match projects {
+        0 => "all projects".to_owned(),
+        1 => "1 project".to_owned(),
+        n => format!("{n} projects"),
+    };
+    format!(
+        "{account} · {} to {} · {chosen}",
+        day_text(from),
+        day_text(to)
+    )
 }
 
 /// The filter values a request carries, as the browser sent them.
@@ -386,6 +394,7 @@ pub fn callbacks(builder: AppBuilder) -> AppBuilder {
                 .input("theme", "data"),
         )
         .callback(export::csv_callback())
+        .callback(export::pdf_callback())
         .clientside_callback(
             ClientsideCallback::inline(TOGGLE_THEME)
                 .output("theme", "data")

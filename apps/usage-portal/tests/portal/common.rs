@@ -133,3 +133,59 @@ pub(crate) async fn count(store: &Store, table: &str) -> i64 {
         .await
         .unwrap()
 }
+
+/// A portal on its own database with 60 days of the small data set
+/// ingested from a stand-in API, served on a loopback port.
+pub(crate) struct TestPortal {
+    pub(crate) server: ferrodash_testing::server::RunningServer,
+    pub(crate) portal: usage_portal::Portal,
+    pub(crate) app: ferrodash::App,
+    pub(crate) api: StandIn,
+    pub(crate) _db: TempDb,
+}
+
+impl TestPortal {
+    pub(crate) async fn start() -> Self {
+        let db = TempDb::new("portal");
+        let portal = usage_portal::Portal::open(&db.url())
+            .await
+            .expect("the portal's database opens");
+        let (api, url) = api(small_data()).await;
+        let ingestor = ingestor(portal.store(), &url);
+        let (from, to) = days_back(60);
+        ingestor
+            .run(from, to, usage_portal::ingest::Trigger::Backfill)
+            .await
+            .expect("the backfill runs");
+        portal.days().refresh(portal.store()).await.unwrap();
+        let portal = portal.with_ingestor(ingestor, 3, "Runs `0 2 * * *` (UTC).");
+        let app = usage_portal::app(&portal).expect("the portal builds");
+        let server = ferrodash_testing::server::spawn_router(app.router())
+            .await
+            .expect("the portal serves");
+        portal.printer().set_base_url(server.url("/"));
+        Self {
+            server,
+            portal,
+            app,
+            api,
+            _db: db,
+        }
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        self.server.url(path)
+    }
+
+    /// The names of `account`'s projects, from the database.
+    pub(crate) async fn project_names(&self, account: &str) -> Vec<String> {
+        self.portal
+            .store()
+            .projects_of(account)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+}

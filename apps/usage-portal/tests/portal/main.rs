@@ -1,5 +1,6 @@
 //! The usage portal's integration tests: ingestion over HTTP, data
 //! scoping per user, and the portal in a real browser.
 
+mod browser;
 mod common;
 mod ingestion;
