@@ -252,10 +252,13 @@ pub fn builder(portal: &Portal) -> AppBuilder {
     let login = Login::form(portal.users.clone())
         .title("Usage portal")
         .sessions(portal.sessions.clone());
-    let builder = App::builder()
+    let mut builder = App::builder()
         .title("Usage portal")
         .with_state(portal.clone())
         .login(login)
+        // Requests, callbacks, logins and the ingestion runs; serve the
+        // portal behind a proxy that keeps `/metrics` internal.
+        .metrics_endpoint(true)
         .assets_folder(concat!(env!("CARGO_MANIFEST_DIR"), "/assets"))
         // `/ready` answers 503 while the database cannot be reached.
         .readiness_check("database", move || {
@@ -280,6 +283,10 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         .page_not_found(|| html::h2("No such page.").id("not-found").into())
         .page(report_page)
         .page(admin_page);
+    if let Some(ingestor) = &portal.ingestor {
+        let metrics = std::sync::Arc::clone(ingestor.metrics());
+        builder = builder.metrics_source(move || metrics.render());
+    }
     admin::callbacks(report::callbacks(builder))
 }
 

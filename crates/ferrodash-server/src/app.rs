@@ -77,7 +77,12 @@ pub(crate) struct AppInner {
     /// `/<assets_url_path>/`, for counting requests by route.
     pub(crate) assets_prefix: String,
     pub(crate) readiness: Vec<(String, ReadinessCheck)>,
+    /// The app's own metrics, appended to `/metrics`.
+    pub(crate) metric_sources: Vec<MetricSource>,
 }
+
+/// Writes an app's own metrics in Prometheus's text format.
+pub(crate) type MetricSource = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// A check run by `/ready`: `Err` says why the app cannot serve.
 pub(crate) type ReadinessCheck = Arc<
@@ -182,6 +187,7 @@ pub struct AppBuilder {
     pages: Vec<crate::pages::Page>,
     not_found: Option<crate::pages::router::NotFoundLayout>,
     readiness: Vec<(String, ReadinessCheck)>,
+    metric_sources: Vec<MetricSource>,
     login: Option<crate::Login>,
     layout_needs_login: bool,
 }
@@ -271,6 +277,15 @@ impl AppBuilder {
     /// misses. Off by default, as the metrics name every callback.
     pub fn metrics_endpoint(mut self, on: bool) -> Self {
         self.config.metrics_endpoint = on;
+        self
+    }
+
+    /// Adds the app's own metrics to `/metrics`: `source` writes them in
+    /// Prometheus's text format (with their `# HELP` and `# TYPE` lines),
+    /// each time the endpoint is read. Name them with a prefix of the app's
+    /// own, not `ferrodash_`.
+    pub fn metrics_source(mut self, source: impl Fn() -> String + Send + Sync + 'static) -> Self {
+        self.metric_sources.push(Arc::new(source));
         self
     }
 
@@ -717,6 +732,7 @@ impl AppBuilder {
                 page_routes: pages.routes,
                 metrics,
                 readiness: self.readiness,
+                metric_sources: self.metric_sources,
                 assets_prefix,
             }),
         })

@@ -55,6 +55,24 @@ pub struct MonthUsage {
     pub deleted_gb: f64,
 }
 
+/// A figure with no data, saying so in its middle.
+#[must_use]
+pub fn empty(title: &str, template: Template) -> Value {
+    let mut figure = ferrodash::figures::Figure::new()
+        .layout(ferrodash::figures::Layout::new().template(template))
+        .update_layout("title.text", title)
+        .update_layout("xaxis.visible", false)
+        .update_layout("yaxis.visible", false)
+        .to_value();
+    figure["layout"]["annotations"] = serde_json::json!([{
+        "text": "No usage in this view",
+        "showarrow": false,
+        "font": {"size": 16},
+        "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+    }]);
+    figure
+}
+
 /// `1.2 TB`, `340 GB`, `12 MB` for a byte count (powers of 1000).
 #[must_use]
 #[allow(clippy::cast_precision_loss)]
@@ -114,6 +132,9 @@ pub fn donut(
     total_hours: f64,
     template: Template,
 ) -> Result<Value, FigureError> {
+    if projects.iter().all(|p| p.hours <= 0.0) {
+        return Ok(empty("Hours ingested by project", template));
+    }
     let mut slices: Vec<Slice> = projects
         .iter()
         .take(TOP_PROJECTS)
@@ -177,6 +198,9 @@ pub fn treemap(
             }
         }
     }
+    if tiles.is_empty() {
+        return Ok(empty("Storage held by project and kind", template));
+    }
     let path: &[&str] = if many_accounts {
         &["account", "project", "kind"]
     } else {
@@ -219,6 +243,9 @@ pub const VOLUMES: [&str; 4] = [
 /// [`FigureError`].
 #[allow(clippy::cast_precision_loss)]
 pub fn monthly(months: &[MonthUsage], template: Template) -> Result<Value, FigureError> {
+    if months.is_empty() {
+        return Ok(empty("Volumes by month", template));
+    }
     let mut bars = Vec::with_capacity(months.len() * 4);
     for m in months {
         let values = [m.hours, m.items as f64, m.stored_gb, m.deleted_gb];
@@ -302,6 +329,21 @@ mod tests {
         assert_eq!(labels.len(), TOP_PROJECTS + 1);
         assert_eq!(labels.last(), Some(&OTHERS));
         assert_eq!(fig["layout"]["annotations"][0]["text"], "1,000 h");
+    }
+
+    #[test]
+    fn a_view_without_usage_draws_empty_figures() {
+        for figure in [
+            donut(&[], false, 0.0, Template::Light).unwrap(),
+            treemap(&[], true, Template::Light).unwrap(),
+            monthly(&[], Template::Dark).unwrap(),
+        ] {
+            assert_eq!(figure["data"], serde_json::json!([]), "{figure}");
+            assert_eq!(
+                figure["layout"]["annotations"][0]["text"],
+                "No usage in this view"
+            );
+        }
     }
 
     #[test]

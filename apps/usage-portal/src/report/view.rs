@@ -142,9 +142,9 @@ pub fn day_of(value: Option<&Value>) -> Option<Date> {
     text.get(..10).unwrap_or(text).parse().ok()
 }
 
-/// The days a view shows: the ones asked for, in order, within the data's
-/// days and at most ten years apart; the default range for what is
-/// missing or not a day.
+/// The days a view shows: the ones asked for, in order, and at most ten
+/// years apart (the later end kept); the default range for what is missing
+/// or not a day.
 #[must_use]
 pub fn days_of(start: Option<&Value>, end: Option<&Value>, data: &DataDays) -> (Date, Date) {
     let fallback = data

@@ -340,3 +340,29 @@ async fn the_report_reads_on_a_phone() -> TestResult {
     assert_no_console_errors(&page).await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_monthly_reports_write_one_pdf_per_customer() -> TestResult {
+    use usage_portal::monthly::{FolderSink, deliver_month};
+    let portal = TestPortal::start().await;
+    let folder = std::env::temp_dir().join(format!("usage-portal-monthly-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&folder);
+    let sink = FolderSink::new(&folder);
+    let month = jiff::civil::date(2026, 11, 1);
+    let store = portal.portal.store();
+    let delivered = deliver_month(store, portal.portal.printer(), &sink, month).await?;
+    let accounts = store.accounts().await?;
+    assert_eq!(delivered, accounts.len());
+    for account in &accounts {
+        let path = sink.path_of(&account.id, month);
+        assert!(
+            path.ends_with(format!("{}/2026-11.pdf", account.id)),
+            "{path:?}"
+        );
+        let pdf = std::fs::read(&path)?;
+        assert!(pdf.starts_with(b"%PDF-"), "{path:?}");
+        assert!((1..=3).contains(&pdf_pages(&pdf)), "{path:?}");
+    }
+    let _ = std::fs::remove_dir_all(&folder);
+    Ok(())
+}

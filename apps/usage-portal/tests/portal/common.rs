@@ -140,7 +140,6 @@ pub(crate) struct TestPortal {
     pub(crate) server: ferrodash_testing::server::RunningServer,
     pub(crate) portal: usage_portal::Portal,
     pub(crate) app: ferrodash::App,
-    pub(crate) api: StandIn,
     pub(crate) _db: TempDb,
 }
 
@@ -150,7 +149,7 @@ impl TestPortal {
         let portal = usage_portal::Portal::open(&db.url())
             .await
             .expect("the portal's database opens");
-        let (api, url) = api(small_data()).await;
+        let (_api, url) = api(small_data()).await;
         let ingestor = ingestor(portal.store(), &url);
         let (from, to) = days_back(60);
         ingestor
@@ -168,7 +167,6 @@ impl TestPortal {
             server,
             portal,
             app,
-            api,
             _db: db,
         }
     }

@@ -283,3 +283,23 @@ async fn finished_runs(store: &Store, n: usize) -> Vec<usage_portal::store::RunR
     }
     panic!("no {n} finished runs");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_show_in_the_metrics() {
+    let portal = crate::common::TestPortal::start().await;
+    let client = ferrodash_testing::client::TestClient::new(&portal.app);
+    let text = client.get("/metrics").await.text();
+    assert!(
+        text.contains("usage_ingest_runs_total{outcome=\"success\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("usage_ingest_runs_total{outcome=\"failed\"} 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("usage_ingest_records_fetched_total "),
+        "{text}"
+    );
+    assert!(text.contains("ferrodash_http_requests_total"), "{text}");
+}

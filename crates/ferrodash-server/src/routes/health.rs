@@ -70,6 +70,13 @@ pub(crate) async fn metrics(AxumState(app): AxumState<App>) -> Response {
     if let Some(login) = &app.inner.login {
         login.snapshot().await.render(&mut text);
     }
+    for source in &app.inner.metric_sources {
+        let more = source();
+        text.push_str(&more);
+        if !more.is_empty() && !more.ends_with('\n') {
+            text.push('\n');
+        }
+    }
     let mut response = text.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

@@ -185,3 +185,28 @@ async fn health_and_readiness() {
         "why goes to the log only"
     );
 }
+
+#[tokio::test]
+async fn an_apps_own_metrics_are_served_with_the_frameworks() {
+    let runs = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let seen = std::sync::Arc::clone(&runs);
+    let app = base()
+        .metrics_endpoint(true)
+        .metrics_source(move || {
+            format!(
+                "# HELP app_runs_total Runs.\n# TYPE app_runs_total counter\napp_runs_total {}",
+                seen.load(std::sync::atomic::Ordering::Relaxed)
+            )
+        })
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    assert_eq!(counter(&scrape(&client).await, "app_runs_total", &[]), 0.0);
+    runs.store(3, std::sync::atomic::Ordering::Relaxed);
+    let after = scrape(&client).await;
+    assert_eq!(counter(&after, "app_runs_total", &[]), 3.0);
+    assert_eq!(
+        counter(&after, "ferrodash_callback_failures_total", &[]),
+        0.0
+    );
+}

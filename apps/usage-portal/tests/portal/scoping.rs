@@ -1,0 +1,248 @@
+//! Every query is scoped by the logged-in user on the server: crafted
+//! callback payloads sent as one customer, naming other customers'
+//! accounts and projects in every way we could think of, return none of
+//! their data.
+
+use ferrodash_testing::client::{CallbackCall, TestClient, TestResponse};
+use serde_json::{Value, json};
+
+use crate::common::TestPortal;
+
+/// The report callback with these filter values.
+fn report(account: &Value, start: &Value, end: &Value, projects: &Value) -> CallbackCall {
+    let mut call = CallbackCall::new().output("view-title", "children");
+    for id in usage_portal::report::CARD_IDS {
+        call = call.output(id, "children");
+    }
+    call.output("by-project", "figure")
+        .output("storage", "figure")
+        .output("by-month", "figure")
+        .input("account", "value", account.clone())
+        .input("days", "start_date", start.clone())
+        .input("days", "end_date", end.clone())
+        .input("projects", "value", projects.clone())
+        .input("theme", "data", json!("light"))
+}
+
+/// The CSV export with these filter values; `key` is its output string
+/// as the app declares it (its status output carries a duplicate mark).
+fn export(
+    key: &str,
+    account: &Value,
+    start: &Value,
+    end: &Value,
+    projects: &Value,
+) -> CallbackCall {
+    CallbackCall::new()
+        .output_key(key)
+        .output("download-csv", "data")
+        .output("export-status", "children")
+        .input("export-csv", "n_clicks", json!(1))
+        .state("account", "value", account.clone())
+        .state("days", "start_date", start.clone())
+        .state("days", "end_date", end.clone())
+        .state("projects", "value", projects.clone())
+        .triggered("export-csv.n_clicks")
+}
+
+/// The project filter's options for an account value.
+fn project_options(account: &Value) -> CallbackCall {
+    CallbackCall::new()
+        .output("projects", "options")
+        .input("account", "value", account.clone())
+}
+
+/// Values a crafted request may carry where an account belongs.
+fn crafted_accounts(others: &[&str]) -> Vec<Value> {
+    let mut values = Vec::new();
+    for id in others {
+        values.extend([
+            json!(id),
+            json!(id.to_uppercase()),
+            json!(format!(" {id}")),
+            json!(format!("{id}' OR '1'='1")),
+            json!(format!("acc-01' OR account_id = '{id}")),
+            json!([id]),
+            json!({"id": id}),
+        ]);
+    }
+    values.extend([
+        json!("*"),
+        json!("%"),
+        json!("acc-0_"),
+        json!("' OR 1=1 --"),
+        json!("*' OR '1'='1"),
+        json!(null),
+        json!(2),
+        json!(true),
+        json!(""),
+        json!(["*"]),
+        json!({"account": "*"}),
+    ]);
+    values
+}
+
+/// Values a crafted request may carry where the projects belong.
+fn crafted_projects(theirs: &[String], own: &[String]) -> Vec<Value> {
+    let mut values = vec![
+        json!(theirs),
+        json!([own[0], theirs[0]]),
+        json!(theirs[0]),
+        json!([format!("{}' OR '1'='1", theirs[0])]),
+        json!(["' OR 1=1 --"]),
+        json!(["prj-%"]),
+        json!([{"id": theirs[0]}]),
+        json!([1, 2, 3]),
+        json!(null),
+        json!([]),
+        json!("all"),
+    ];
+    for id in theirs.iter().take(4) {
+        values.push(json!([id]));
+    }
+    values
+}
+
+/// Days a crafted request may carry.
+fn crafted_days() -> Vec<(Value, Value)> {
+    vec![
+        (json!(null), json!(null)),
+        (json!("2000-01-01"), json!("2099-12-31")),
+        (json!("2026-11-30"), json!("2026-10-01")),
+        (json!("2026-11-01' OR '1'='1"), json!("2026-11-30")),
+        (json!(20_261_101), json!({"day": 1})),
+    ]
+}
+
+/// Text in an answer that would show another customer's data.
+fn leaks(answer: &TestResponse, markers: &[String]) -> Vec<String> {
+    let text = answer.text();
+    markers
+        .iter()
+        .filter(|m| text.contains(m.as_str()))
+        .cloned()
+        .collect()
+}
+
+async fn client_for(portal: &TestPortal, name: &str) -> TestClient {
+    TestClient::new(&portal.app)
+        .log_in(name, &format!("{name}-demo-password"))
+        .await
+        .unwrap_or_else(|answer| panic!("{name} logs in: {}", answer.text()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn crafted_payloads_as_one_customer_return_none_of_anothers_rows() {
+    let portal = TestPortal::start().await;
+    let store = portal.portal.store();
+    let accounts = store.accounts().await.unwrap();
+    let others: Vec<&str> = accounts
+        .iter()
+        .map(|a| a.id.as_str())
+        .filter(|id| *id != "acc-01")
+        .collect();
+    let own_projects: Vec<String> = store
+        .projects_of("acc-01")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let their_projects: Vec<String> = store
+        .projects_of("acc-02")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    // Other customers' names and project ids: none may appear.
+    let mut markers: Vec<String> = accounts
+        .iter()
+        .filter(|a| a.id != "acc-01")
+        .map(|a| a.name.clone())
+        .collect();
+    for id in &others {
+        for p in store.projects_of(id).await.unwrap() {
+            markers.push(format!("\"{}\"", p.id));
+            markers.push(format!(",{},", p.id));
+        }
+    }
+
+    let northwind = client_for(&portal, "northwind").await;
+    let dependencies = northwind.dependencies().await;
+    let export_key = dependencies
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d["output"].as_str())
+        .find(|o| o.contains("download-csv.data"))
+        .expect("the export callback is declared")
+        .to_owned();
+    let mut calls = Vec::new();
+    for account in crafted_accounts(&others) {
+        calls.push(project_options(&account));
+        for projects in crafted_projects(&their_projects, &own_projects) {
+            for (start, end) in crafted_days() {
+                calls.push(report(&account, &start, &end, &projects));
+            }
+            calls.push(export(
+                &export_key,
+                &account,
+                &json!(null),
+                &json!(null),
+                &projects,
+            ));
+        }
+    }
+    assert!(calls.len() >= 1_000, "{} payloads", calls.len());
+
+    let mut statuses = std::collections::BTreeMap::new();
+    for call in &calls {
+        let answer = northwind.call(call).await;
+        let status = answer.status().as_u16();
+        *statuses.entry(status).or_insert(0) += 1;
+        assert!(
+            status < 500,
+            "{status} for {}: {}",
+            call.body(),
+            answer.text()
+        );
+        assert_ne!(
+            status,
+            404,
+            "every payload reaches a callback: {}",
+            answer.text()
+        );
+        let found = leaks(&answer, &markers);
+        assert!(
+            found.is_empty(),
+            "{found:?} in the answer to {}",
+            call.body()
+        );
+        if status == 200
+            && call.body()["output"]
+                .as_str()
+                .unwrap_or("")
+                .contains("view-title")
+        {
+            assert!(
+                answer.text().contains("Northwind Media"),
+                "{}",
+                answer.text()
+            );
+        }
+    }
+    println!("{} payloads as northwind: {statuses:?}", calls.len());
+
+    // The control: the same payloads as Bluefin's own user do show Bluefin's
+    // data, so the markers would catch a leak.
+    let bluefin = client_for(&portal, "bluefin").await;
+    let mut shown = 0;
+    for call in calls.iter().take(200) {
+        let answer = bluefin.call(call).await;
+        if !leaks(&answer, &markers).is_empty() {
+            shown += 1;
+        }
+    }
+    assert!(shown > 50, "bluefin saw its own data in {shown} answers");
+}
