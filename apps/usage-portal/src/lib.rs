@@ -90,6 +90,7 @@ pub struct Portal {
     printer: pdf::Printer,
     schedule_text: String,
     nightly_days: u32,
+    memo: bool,
 }
 
 impl Portal {
@@ -136,6 +137,7 @@ impl Portal {
             sessions,
             schedule_text: "No ingestion is scheduled.".to_owned(),
             nightly_days: 3,
+            memo: true,
         })
     }
 
@@ -161,6 +163,14 @@ impl Portal {
     pub fn with_sessions(mut self, sessions: ferrodash::Sessions) -> Self {
         self.printer = pdf::Printer::new(sessions.clone());
         self.sessions = sessions;
+        self
+    }
+
+    /// The portal with report views memoized (the default) or computed on
+    /// every request (to measure the queries, say).
+    #[must_use]
+    pub const fn with_memo(mut self, on: bool) -> Self {
+        self.memo = on;
         self
     }
 

@@ -94,6 +94,7 @@ macro_rules! bind_all {
         query
     }};
 }
+pub(crate) use bind_all;
 
 /// Runs `mode` on an acquired connection of one backend.
 macro_rules! run_on {

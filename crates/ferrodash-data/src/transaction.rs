@@ -10,7 +10,7 @@ use sqlx::AssertSqlSafe;
 use crate::bind::Bind;
 use crate::call::QueryCall;
 use crate::error::{DataError, Origin};
-use crate::exec::{PgNull, Pool, RunError};
+use crate::exec::{PgNull, Pool, RunError, bind_all};
 use crate::values::Scalar;
 
 /// An open transaction of one of the backends.
@@ -61,17 +61,7 @@ impl fmt::Debug for Transaction<'_> {
 /// Runs one statement on an open transaction.
 macro_rules! run_in {
     ($tx:expr, $sql:expr, $args:expr, $null:expr) => {{
-        let mut query = sqlx::query(AssertSqlSafe($sql));
-        for arg in $args {
-            query = match arg {
-                Scalar::Null => query.bind($null),
-                Scalar::Bool(b) => query.bind(b),
-                Scalar::Int(i) => query.bind(i),
-                Scalar::Float(f) => query.bind(f),
-                Scalar::Text(s) => query.bind(s),
-            };
-        }
-        query
+        bind_all!(sqlx::query(AssertSqlSafe($sql)), $args, $null)
             .execute(&mut **$tx)
             .await
             .map(|done| done.rows_affected())

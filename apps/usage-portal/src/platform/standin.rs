@@ -356,15 +356,25 @@ impl StandIn {
     }
 }
 
+/// A listing held whole: accounts or projects.
+async fn listing<T: Serialize + Clone>(
+    api: &StandIn,
+    headers: &HeaderMap,
+    params: &ListParams,
+    items: impl FnOnce(&Synthetic) -> Vec<T>,
+) -> Response {
+    match api.refusal(headers).await {
+        Some(refusal) => refusal,
+        None => page_of(&items(api.data()), params),
+    }
+}
+
 async fn accounts(
     State(api): State<StandIn>,
     headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> Response {
-    if let Some(refusal) = api.refusal(&headers).await {
-        return refusal;
-    }
-    page_of(api.data().accounts(), &params)
+    listing(&api, &headers, &params, |data| data.accounts().to_vec()).await
 }
 
 async fn projects(
@@ -372,10 +382,7 @@ async fn projects(
     headers: HeaderMap,
     Query(params): Query<ListParams>,
 ) -> Response {
-    if let Some(refusal) = api.refusal(&headers).await {
-        return refusal;
-    }
-    page_of(&api.data().projects(), &params)
+    listing(&api, &headers, &params, Synthetic::projects).await
 }
 
 async fn usage(

@@ -7,8 +7,9 @@ use base64::Engine as _;
 use ferrodash::prelude::*;
 use serde::Deserialize;
 
-use super::{Filters, resolve};
+use super::{Filters, Viewer, resolve};
 use crate::Portal;
+use crate::store::ViewParams;
 
 /// The CSV's header row.
 pub const CSV_HEADER: &str = "day,account,project,project_id,records,hours_ingested,items_ingested,\
@@ -67,6 +68,35 @@ fn file_name(title_account: &str, from: &str, to: &str) -> String {
     format!("usage-{slug}-{from}-{to}.csv")
 }
 
+/// The view an export button asks for, as the user may see it; no update
+/// before a click or for a user who sees no account.
+async fn clicked_view(
+    clicks: Option<u64>,
+    filters: Filters,
+    user: &Principal,
+    portal: &Portal,
+) -> Result<(Viewer, ViewParams, String), CallbackError> {
+    clicks.ok_or(PreventUpdate)?;
+    resolve(portal, user, &filters)
+        .await?
+        .ok_or_else(|| PreventUpdate.into())
+}
+
+/// An export's callback: its button to its download and the status line,
+/// with the filters as state.
+fn export_callback(callback: Callback, button: &str, download: &str) -> Callback {
+    callback
+        .output(download, "data")
+        .output_allow_duplicate("export-status", "children")
+        .input(button, "n_clicks")
+        .state("account", "value")
+        .state("days", "start_date")
+        .state("days", "end_date")
+        .state("projects", "value")
+        .prevent_initial_call()
+        .running(button, "disabled", json!(true), json!(false))
+}
+
 #[allow(clippy::too_many_arguments)] // One per filter, as the callback declares them.
 async fn export_csv(
     Input(clicks): Input<Option<u64>>,
@@ -77,16 +107,13 @@ async fn export_csv(
     user: Principal,
     AppState(portal): AppState<Portal>,
 ) -> Result<(Json<Value>, String), CallbackError> {
-    clicks.ok_or(PreventUpdate)?;
     let filters = Filters {
         account,
         start,
         end,
         projects,
     };
-    let Some((viewer, params, _)) = resolve(&portal, &user, &filters).await? else {
-        return Err(PreventUpdate.into());
-    };
+    let (viewer, params, _) = clicked_view(clicks, filters, &user, &portal).await?;
     let rows: Vec<ExportRow> = portal
         .store
         .bind()
@@ -143,16 +170,13 @@ async fn export_pdf(
     user: Principal,
     AppState(portal): AppState<Portal>,
 ) -> Result<(Json<Value>, String), CallbackError> {
-    clicks.ok_or(PreventUpdate)?;
     let filters = Filters {
         account,
         start,
         end,
         projects,
     };
-    let Some((viewer, params, title)) = resolve(&portal, &user, &filters).await? else {
-        return Err(PreventUpdate.into());
-    };
+    let (viewer, params, title) = clicked_view(clicks, filters, &user, &portal).await?;
     let pdf = match portal.printer.print(&user, &params, &title).await {
         Ok(pdf) => pdf,
         Err(e) => {
@@ -181,32 +205,14 @@ async fn export_pdf(
 /// The PDF export: a background job (printing takes seconds) with the
 /// button disabled while it runs.
 pub fn pdf_callback() -> Callback {
-    Callback::new(export_pdf)
-        .output("download-pdf", "data")
-        .output_allow_duplicate("export-status", "children")
-        .input("export-pdf", "n_clicks")
-        .state("account", "value")
-        .state("days", "start_date")
-        .state("days", "end_date")
-        .state("projects", "value")
-        .prevent_initial_call()
+    export_callback(Callback::new(export_pdf), "export-pdf", "download-pdf")
         .background()
         .interval(std::time::Duration::from_millis(250))
-        .running("export-pdf", "disabled", json!(true), json!(false))
 }
 
 /// The export callback: the "Export CSV" button to the download.
 pub fn csv_callback() -> Callback {
-    Callback::new(export_csv)
-        .output("download-csv", "data")
-        .output_allow_duplicate("export-status", "children")
-        .input("export-csv", "n_clicks")
-        .state("account", "value")
-        .state("days", "start_date")
-        .state("days", "end_date")
-        .state("projects", "value")
-        .prevent_initial_call()
-        .running("export-csv", "disabled", json!(true), json!(false))
+    export_callback(Callback::new(export_csv), "export-csv", "download-csv")
 }
 
 #[cfg(test)]

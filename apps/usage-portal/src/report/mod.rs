@@ -205,17 +205,21 @@ async fn report(
     } else {
         Template::Light
     };
-    let version = portal.store.data_version().await?;
-    let key = (&params, theme.as_deref() == Some("dark"), version);
-    let computed: ReportView = cache
-        .try_memoize(
-            "usage_report",
-            &key,
-            &Scope::user(user.id.clone()),
-            Some(MEMO_TTL),
-            || compute(&portal, &params, title, template),
-        )
-        .await?;
+    let computed: ReportView = if portal.memo {
+        let version = portal.store.data_version().await?;
+        let key = (&params, theme.as_deref() == Some("dark"), version);
+        cache
+            .try_memoize(
+                "usage_report",
+                &key,
+                &Scope::user(user.id.clone()),
+                Some(MEMO_TTL),
+                || compute(&portal, &params, title, template),
+            )
+            .await?
+    } else {
+        compute(&portal, &params, title, template).await?
+    };
     let [hours, items, stored, deleted, count] = computed.cards;
     Ok((
         computed.title,
