@@ -91,8 +91,8 @@ wait_200() {
 }
 # rss_kb PID: resident memory of PID and its children, in KiB.
 rss_kb() {
-    local pids; pids="$1 $(pgrep -P "$1" | tr '\n' ' ')"
-    ps -o rss= -p "${pids// /,}" 2>/dev/null | awk '{s+=$1} END {print s+0}'
+    local pids; pids=$( { echo "$1"; pgrep -P "$1" || true; } | paste -sd, -)
+    { ps -o rss= -p "$pids" 2>/dev/null || true; } | awk '{s+=$1} END {print s+0}'
 }
 
 # The first start adds the demo users; the measured start is the second.

@@ -24,13 +24,18 @@ use jiff::tz::TimeZone;
 
 use crate::clock::{Clock, unix_ms};
 use crate::platform::{PlatformClient, PlatformError, Project, UsageRecord};
-use crate::store::{DayRange, RunRow, Store};
+use crate::store::{DayRange, Lease, RunRow, Store};
 
 /// The lock's name in `ingest_lock`.
 pub const LOCK_NAME: &str = "ingest";
 
 /// How long a run's hold on the lock lasts without renewal.
 const LEASE: Duration = Duration::from_secs(120);
+
+/// [`LEASE`] in milliseconds.
+fn lease_ms() -> i64 {
+    i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX)
+}
 
 /// How often a running run renews its lease.
 const RENEW_EVERY: Duration = Duration::from_secs(30);
@@ -92,6 +97,10 @@ pub enum IngestError {
         /// What does not fit.
         why: String,
     },
+    /// The run's lease lapsed and another process took the lock before the
+    /// write; nothing of the run was written.
+    #[error("the ingestion lock was lost to another process before the write; nothing was written")]
+    LockLost,
     /// The database failed; nothing of the run was written.
     #[error("the database failed: {0}")]
     Data(#[from] DataError),
@@ -241,13 +250,9 @@ impl Ingestor {
         if !(0..MAX_DAYS).contains(&span) {
             return Err(IngestError::BadRange { from, to });
         }
-        let now = unix_ms(self.clock.now());
-        let lease = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
-        if !self
-            .store
-            .take_lock(LOCK_NAME, &self.owner, now, now + lease)
-            .await?
-        {
+        let lease = self.lease();
+        let now = lease.expires_at - lease_ms();
+        if !self.store.take_lock(&lease, now).await? {
             self.metrics.skipped.fetch_add(1, Ordering::Relaxed);
             tracing::info!(
                 trigger = trigger.as_str(),
@@ -286,9 +291,7 @@ impl Ingestor {
         };
         self.store.start_run(&run).await?;
         tracing::info!(run = %run.id, trigger = trigger.as_str(), %from, %to, "ingestion run started");
-        let renewing = self.keep_lock();
         let fetched = self.fetch_and_write(from, to, &mut run).await;
-        renewing.abort();
         let finished = self.clock.now();
         run.finished_at = Some(unix_ms(finished));
         let elapsed = run.finished_at.unwrap_or(run.started_at) - run.started_at;
@@ -317,17 +320,23 @@ impl Ingestor {
         fetched.map(|()| run)
     }
 
-    /// Renews the lease in the background until aborted.
+    /// The lease from now on.
+    fn lease(&self) -> Lease<'_> {
+        Lease {
+            name: LOCK_NAME,
+            owner: &self.owner,
+            expires_at: unix_ms(self.clock.now()) + lease_ms(),
+        }
+    }
+
+    /// Renews the lease in the background until aborted: while the run
+    /// fetches. The write renews it itself, inside its transaction.
     fn keep_lock(&self) -> tokio::task::JoinHandle<()> {
-        let store = self.store.clone();
-        let owner = self.owner.clone();
-        let clock = Arc::clone(&self.clock);
+        let this = self.clone();
         tokio::spawn(async move {
-            let lease = i64::try_from(LEASE.as_millis()).unwrap_or(i64::MAX);
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
-                let until = unix_ms(clock.now()) + lease;
-                match store.renew_lock(LOCK_NAME, &owner, until).await {
+                match this.store.renew_lock(&this.lease()).await {
                     Ok(true) => {}
                     Ok(false) => {
                         tracing::error!("the ingestion lock was lost: another process took it");
@@ -339,21 +348,29 @@ impl Ingestor {
         })
     }
 
-    async fn fetch_and_write(
-        &self,
-        from: Date,
-        to: Date,
-        run: &mut RunRow,
-    ) -> Result<(), IngestError> {
+    /// Everything of `from..=to` from the platform.
+    async fn fetch(&self, from: Date, to: Date, run_id: &str) -> Result<Fetched, IngestError> {
         let accounts = self.client.accounts().await?;
         let projects = self.client.projects().await?;
-        let run_id = run.id.clone();
         let records = self
             .client
             .usage(from, to, |n| {
                 tracing::debug!(run = %run_id, records = n, "fetched a page");
             })
             .await?;
+        Ok((accounts, projects, records))
+    }
+
+    async fn fetch_and_write(
+        &self,
+        from: Date,
+        to: Date,
+        run: &mut RunRow,
+    ) -> Result<(), IngestError> {
+        let renewing = self.keep_lock();
+        let fetched = self.fetch(from, to, &run.id).await;
+        renewing.abort();
+        let (accounts, projects, records) = fetched?;
         check_consistency(&accounts, &projects, &records)?;
         run.records = i64::try_from(records.len()).unwrap_or(i64::MAX);
         self.metrics
@@ -365,8 +382,9 @@ impl Ingestor {
         };
         let written = self
             .store
-            .write_run(&accounts, &projects, &records, &days)
-            .await?;
+            .write_run(&self.lease(), &accounts, &projects, &records, &days)
+            .await?
+            .ok_or(IngestError::LockLost)?;
         run.changed = i64::try_from(written.changed).unwrap_or(i64::MAX);
         self.metrics
             .records_changed
@@ -374,6 +392,13 @@ impl Ingestor {
         Ok(())
     }
 }
+
+/// What a run fetched: accounts, projects and usage records.
+type Fetched = (
+    Vec<crate::platform::Account>,
+    Vec<Project>,
+    Vec<UsageRecord>,
+);
 
 /// Every record names a project of the listing, of the record's account.
 fn check_consistency(

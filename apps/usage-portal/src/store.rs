@@ -90,6 +90,17 @@ impl<'a> From<&'a UsageRecord> for RecordRow<'a> {
     }
 }
 
+/// A hold on a lock in `ingest_lock`: who holds it and until when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lease<'a> {
+    /// The lock's name.
+    pub name: &'a str,
+    /// Its holder.
+    pub owner: &'a str,
+    /// Until when, in Unix milliseconds.
+    pub expires_at: i64,
+}
+
 /// Days, for the queries that take a range.
 #[derive(Debug, Clone, Serialize)]
 pub struct DayRange {
@@ -201,22 +212,32 @@ impl Store {
         &self.bind
     }
 
-    /// Writes what a run fetched in one transaction: accounts, projects
-    /// and records upserted by id, then the daily totals of `days` rebuilt
-    /// from the records. Nothing is written when any of it fails.
+    /// Writes what a run fetched in one transaction: the lease renewed
+    /// first, then accounts, projects and records upserted by id, then the
+    /// daily totals of `days` rebuilt from the records. Nothing is written
+    /// when any of it fails.
+    ///
+    /// The renewal inside the transaction fences the write: `Ok(None)`, with
+    /// nothing written, when `lease`'s owner no longer holds the lock; and
+    /// while the transaction is open, the lock's row (or, in SQLite, the
+    /// whole database) is locked against another process taking it over.
     ///
     /// # Errors
     ///
     /// [`DataError`] naming the statement that failed.
     pub async fn write_run(
         &self,
+        lease: &Lease<'_>,
         accounts: &[Account],
         projects: &[Project],
         records: &[UsageRecord],
         days: &DayRange,
-    ) -> Result<Written, DataError> {
+    ) -> Result<Option<Written>, DataError> {
         let b = &self.bind;
         let mut tx = b.transaction().await?;
+        if tx.execute(b.query("lock_renew").params(lease)).await? != 1 {
+            return Ok(None);
+        }
         let catalogue_changed = tx.execute_many(b.query("upsert_account"), accounts).await?
             + tx.execute_many(b.query("upsert_project"), projects).await?;
         let mut changed = 0;
@@ -229,10 +250,10 @@ impl Store {
         tx.execute(b.query("clear_daily").params(days)).await?;
         tx.execute(b.query("refresh_daily").params(days)).await?;
         tx.commit().await?;
-        Ok(Written {
+        Ok(Some(Written {
             changed,
             catalogue_changed,
-        })
+        }))
     }
 
     /// Records that a run began.
@@ -315,48 +336,39 @@ impl Store {
         self.bind.query("data_version").fetch_one().await
     }
 
-    /// Takes the lock `name` for `owner` until `expires_at` (Unix ms) when
-    /// it is free or lapsed at `now`; `false` when another holds it.
+    /// Takes the lock for `lease`'s owner when it is free or lapsed at
+    /// `now` (Unix ms); `false` when another holds it.
     ///
     /// # Errors
     ///
     /// [`DataError`].
-    pub async fn take_lock(
-        &self,
-        name: &str,
-        owner: &str,
-        now: i64,
-        expires_at: i64,
-    ) -> Result<bool, DataError> {
+    pub async fn take_lock(&self, lease: &Lease<'_>, now: i64) -> Result<bool, DataError> {
+        #[derive(Serialize)]
+        struct Take<'a> {
+            #[serde(flatten)]
+            lease: &'a Lease<'a>,
+            now: i64,
+        }
         let taken = self
             .bind
             .query("lock_take")
-            .params(&serde_json::json!({
-                "name": name, "owner": owner, "now": now, "expires_at": expires_at,
-            }))
+            .params(&Take { lease, now })
             .execute()
             .await?;
         Ok(taken == 1)
     }
 
-    /// Keeps `owner`'s lock `name` until `expires_at`; `false` when it is no
-    /// longer the holder.
+    /// Extends `lease`'s hold to its `expires_at`; `false` when its owner no
+    /// longer holds the lock.
     ///
     /// # Errors
     ///
     /// [`DataError`].
-    pub async fn renew_lock(
-        &self,
-        name: &str,
-        owner: &str,
-        expires_at: i64,
-    ) -> Result<bool, DataError> {
+    pub async fn renew_lock(&self, lease: &Lease<'_>) -> Result<bool, DataError> {
         let kept = self
             .bind
             .query("lock_renew")
-            .params(&serde_json::json!({
-                "name": name, "owner": owner, "expires_at": expires_at,
-            }))
+            .params(lease)
             .execute()
             .await?;
         Ok(kept == 1)

@@ -124,13 +124,26 @@ async fn downloaded(
     dir: &std::path::Path,
     suffix: &str,
 ) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    // Chromium creates the final name empty at the start and writes into a
+    // `.crdownload` file it renames at the end: the download is complete when
+    // the file has bytes, no partial file is left and its size held for a poll.
+    let mut last = (None, 0);
     for _ in 0..600 {
         if let Ok(entries) = std::fs::read_dir(dir) {
-            for entry in entries.flatten() {
-                let path = entry.path();
-                if path.to_string_lossy().ends_with(suffix) {
-                    return Ok(path);
+            let paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            let partial = paths
+                .iter()
+                .any(|p| p.to_string_lossy().ends_with(".crdownload"));
+            let done = paths.iter().find(|p| {
+                p.to_string_lossy().ends_with(suffix)
+                    && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
+            });
+            if let (false, Some(path)) = (partial, done) {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                if last == (Some(path.clone()), size) {
+                    return Ok(path.clone());
                 }
+                last = (Some(path.clone()), size);
             }
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;

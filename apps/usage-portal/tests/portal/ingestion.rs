@@ -9,7 +9,7 @@ use usage_portal::clock::{Clock, ManualClock};
 use usage_portal::ingest::{IngestError, Trigger};
 use usage_portal::platform::PlatformError;
 use usage_portal::schedule::{Schedule, ScheduledJob};
-use usage_portal::store::Store;
+use usage_portal::store::{Lease, Store};
 
 use crate::common::{self, TempDb, count, fingerprint};
 
@@ -208,6 +208,45 @@ async fn two_processes_starting_a_run_at_once_give_one_run() {
     let runs = store.recent_runs(10).await.unwrap();
     assert_eq!(runs.len(), 1, "{runs:?}");
     assert_eq!(runs[0].outcome, "success");
+    api.faults().clear();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_whose_lease_lapsed_and_was_taken_writes_nothing() {
+    let db = TempDb::new("lapsed");
+    let store = Store::open(&db.url()).await.unwrap();
+    let (api, url) = common::api(common::small_data()).await;
+    // A slow platform: the run is still fetching when the other process
+    // comes.
+    api.faults().delay(Duration::from_millis(400));
+    let ingestor = common::ingestor(&store, &url);
+    let (from, to) = common::days_back(3);
+    let run = tokio::spawn(async move { ingestor.run(from, to, Trigger::Manual).await });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Another process, whose clock says the lease lapsed, takes the lock.
+    let far = usage_portal::clock::unix_ms(usage_portal::clock::SystemClock.now()) + 3_600_000;
+    let other = Lease {
+        name: usage_portal::ingest::LOCK_NAME,
+        owner: "another-process",
+        expires_at: far + 120_000,
+    };
+    assert!(store.take_lock(&other, far).await.unwrap());
+
+    let err = run.await.unwrap().unwrap_err();
+    assert!(matches!(err, IngestError::LockLost), "{err}");
+    assert_eq!(count(&store, "usage_records").await, 0, "nothing written");
+    assert_eq!(count(&store, "usage_daily").await, 0);
+    let runs = store.recent_runs(10).await.unwrap();
+    assert_eq!(runs[0].outcome, "failed", "{runs:?}");
+    assert!(
+        runs[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("lock was lost")
+    );
+    // The new holder still holds it.
+    assert!(store.renew_lock(&other).await.unwrap());
     api.faults().clear();
 }
 
