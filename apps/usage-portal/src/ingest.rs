@@ -376,10 +376,7 @@ impl Ingestor {
         self.metrics
             .records_fetched
             .fetch_add(records.len() as u64, Ordering::Relaxed);
-        let days = DayRange {
-            from_day: from.to_string(),
-            to_day: to.to_string(),
-        };
+        let days = DayRange::new(from, to);
         let written = self
             .store
             .write_run(&self.lease(), &accounts, &projects, &records, &days)

@@ -117,7 +117,13 @@ pub async fn deliver_month(
         Principal::new("monthly-reports", "Monthly reports").with_groups([ADMIN_GROUP]);
     let mut failures: Vec<String> = Vec::new();
     for account in &accounts {
-        let params = crate::report::view::params(account.id.clone(), month, last, Vec::new());
+        let params = crate::store::ViewParams::new(
+            account.id.clone(),
+            vec![account.id.clone()],
+            month,
+            last,
+            Vec::new(),
+        );
         let title = crate::report::view_title(&account.name, month, last, 0);
         let printed: Result<Vec<u8>, PrintError> =
             printer.print(&printer_user, &params, &title).await;

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use ferrodash::data::{Bind, BindConfig, DataError, Query};
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::platform::{Account, Project, UsageRecord};
@@ -44,9 +45,10 @@ fn queries() -> Vec<Query> {
         query!("add_member"),
         query!("projects_of"),
         query!("days"),
-        query!("report_totals"),
-        query!("report_by_project"),
-        query!("report_by_month"),
+        query!("report_cells"),
+        query!("clear_monthly"),
+        query!("refresh_monthly"),
+        query!("monthly_rows"),
         query!("export_daily"),
     ]
 }
@@ -101,13 +103,52 @@ pub struct Lease<'a> {
     pub expires_at: i64,
 }
 
-/// Days, for the queries that take a range.
+/// Days, for the queries that take a range, with the months they touch.
 #[derive(Debug, Clone, Serialize)]
 pub struct DayRange {
     /// The first day, `YYYY-MM-DD`.
     pub from_day: String,
     /// The last day, `YYYY-MM-DD`.
     pub to_day: String,
+    /// The months of the days, for the monthly queries.
+    #[serde(skip)]
+    pub months: MonthRange,
+}
+
+/// The months some days touch, whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthRange {
+    /// The first month, `YYYY-MM`.
+    pub from_month: String,
+    /// The month after the last, `YYYY-MM`.
+    pub after_month: String,
+}
+
+impl DayRange {
+    /// `from..=to`.
+    #[must_use]
+    pub fn new(from: Date, to: Date) -> Self {
+        Self {
+            from_day: from.to_string(),
+            to_day: to.to_string(),
+            months: MonthRange {
+                from_month: month_of(from),
+                after_month: month_of(next_day(to.last_of_month())),
+            },
+        }
+    }
+}
+
+/// `YYYY-MM`.
+#[must_use]
+pub fn month_of(day: Date) -> String {
+    day.strftime("%Y-%m").to_string()
+}
+
+/// The day after `day` (`day` itself on the last day jiff knows).
+#[must_use]
+pub fn next_day(day: Date) -> Date {
+    day.tomorrow().unwrap_or(day)
 }
 
 /// What one ingestion wrote.
@@ -144,12 +185,21 @@ pub struct RunRow {
     pub error: Option<String>,
 }
 
-/// What a view of the report filters on. `account` is decided on the
-/// server; `projects` are ids already checked against the account's.
+/// What a view of the report filters on. `account` and `accounts` are
+/// decided on the server; `projects` are ids already checked against the
+/// account's.
+///
+/// The days are split for `report_cells`: the whole months
+/// `first_month..after_month` read from `usage_monthly`, the days
+/// `from_day..whole_from` and `whole_to..=to_day` (both ends open at
+/// `whole_*`) from `usage_daily`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct ViewParams {
     /// An account id, or [`EVERY_ACCOUNT`].
     pub account: String,
+    /// The ids of the accounts counted: `account`, or every account the
+    /// viewer may see for [`EVERY_ACCOUNT`] (one empty id when none).
+    pub accounts: Vec<String>,
     /// The first day, `YYYY-MM-DD`.
     pub from_day: String,
     /// The last day, `YYYY-MM-DD`.
@@ -158,6 +208,162 @@ pub struct ViewParams {
     pub all_projects: i64,
     /// The project ids that count (one empty id when all do).
     pub projects: Vec<String>,
+    /// The first whole month, `YYYY-MM`.
+    pub first_month: String,
+    /// The month after the last whole month (`first_month` when there is
+    /// no whole month).
+    pub after_month: String,
+    /// The first day of the first whole month (the day after `to_day` when
+    /// there is none).
+    pub whole_from: String,
+    /// The last day of the last whole month (`to_day` when there is none).
+    pub whole_to: String,
+}
+
+impl ViewParams {
+    /// The view of `accounts` (`account` names it: an id or
+    /// [`EVERY_ACCOUNT`]) over `from..=to` and `projects` (all of them when
+    /// empty).
+    #[must_use]
+    pub fn new(
+        account: String,
+        accounts: Vec<String>,
+        from: Date,
+        to: Date,
+        projects: Vec<String>,
+    ) -> Self {
+        // `IN ()` is not SQL: one id that matches nothing stands for none.
+        let none_is_one = |ids: Vec<String>| {
+            if ids.is_empty() {
+                vec![String::new()]
+            } else {
+                ids
+            }
+        };
+        let all_projects = i64::from(projects.is_empty());
+        let first_whole = if from.day() == 1 {
+            from
+        } else {
+            next_day(from.last_of_month())
+        };
+        let last_whole = if to == to.last_of_month() {
+            to
+        } else {
+            to.first_of_month().yesterday().unwrap_or(to)
+        };
+        let (first_month, after_month, whole_from, whole_to) = if first_whole < last_whole {
+            (
+                month_of(first_whole),
+                month_of(next_day(last_whole)),
+                first_whole,
+                last_whole,
+            )
+        } else {
+            (month_of(from), month_of(from), next_day(to), to)
+        };
+        Self {
+            account,
+            accounts: none_is_one(accounts),
+            from_day: from.to_string(),
+            to_day: to.to_string(),
+            all_projects,
+            projects: none_is_one(projects),
+            first_month,
+            after_month,
+            whole_from: whole_from.to_string(),
+            whole_to: whole_to.to_string(),
+        }
+    }
+}
+
+/// A view's filters as query parameters: accounts, days and projects.
+#[derive(Debug, Serialize)]
+pub struct ViewFilter<'a> {
+    accounts: &'a [String],
+    from_day: &'a str,
+    to_day: &'a str,
+    all_projects: i64,
+    projects: &'a [String],
+}
+
+/// `report_cells`'s parameters: the filters and the days split by month.
+#[derive(Debug, Serialize)]
+struct CellParams<'a> {
+    #[serde(flatten)]
+    filter: ViewFilter<'a>,
+    first_month: &'a str,
+    after_month: &'a str,
+    whole_from: &'a str,
+    whole_to: &'a str,
+}
+
+impl ViewParams {
+    /// The filters, for a query of the view's daily rows.
+    #[must_use]
+    pub fn filter(&self) -> ViewFilter<'_> {
+        ViewFilter {
+            accounts: &self.accounts,
+            from_day: &self.from_day,
+            to_day: &self.to_day,
+            all_projects: self.all_projects,
+            projects: &self.projects,
+        }
+    }
+
+    fn cell_params(&self) -> CellParams<'_> {
+        CellParams {
+            filter: self.filter(),
+            first_month: &self.first_month,
+            after_month: &self.after_month,
+            whole_from: &self.whole_from,
+            whole_to: &self.whole_to,
+        }
+    }
+}
+
+/// A view's usage of one project in one month: a row of `report_cells`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Cell {
+    /// The account's id.
+    pub account_id: String,
+    /// The account's name.
+    pub account: String,
+    /// The project's id.
+    pub project_id: String,
+    /// The project's name.
+    pub project: String,
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Usage records counted.
+    pub records: i64,
+    /// Seconds of media ingested.
+    pub ingested_seconds: f64,
+    /// Media items ingested.
+    pub ingested_items: i64,
+    /// Video bytes still held.
+    pub video_bytes: i64,
+    /// Audio bytes still held.
+    pub audio_bytes: i64,
+    /// Proxy bytes still held.
+    pub proxy_bytes: i64,
+    /// Subtitle bytes still held.
+    pub subtitles_bytes: i64,
+    /// Thumbnail bytes still held.
+    pub thumbnails_bytes: i64,
+    /// Bytes deleted.
+    pub deleted_bytes: i64,
+}
+
+impl Cell {
+    /// Bytes still held, of every kind.
+    #[must_use]
+    pub const fn held_bytes(&self) -> i64 {
+        self.video_bytes
+            + self.audio_bytes
+            + self.proxy_bytes
+            + self.subtitles_bytes
+            + self.thumbnails_bytes
+    }
 }
 
 /// A view's headline figures.
@@ -203,7 +409,38 @@ impl Store {
             include_str!("../queries/usage/schema.sql"),
         )
         .await?;
-        Ok(Self { bind })
+        let store = Self { bind };
+        store.fill_monthly().await?;
+        Ok(store)
+    }
+
+    /// Writes the monthly totals of every month when the table is empty
+    /// and there is usage: a database written before they existed.
+    async fn fill_monthly(&self) -> Result<(), DataError> {
+        let b = &self.bind;
+        let rows: i64 = b.query("monthly_rows").fetch_one().await?;
+        let Some((first, last)) = self.days().await? else {
+            return Ok(());
+        };
+        if rows > 0 {
+            return Ok(());
+        }
+        let (Ok(first), Ok(last)) = (first.parse(), last.parse()) else {
+            return Ok(());
+        };
+        let days = DayRange::new(first, last);
+        let mut tx = b.transaction().await?;
+        tx.execute(b.query("clear_monthly").params(&days.months))
+            .await?;
+        let written = tx
+            .execute(b.query("refresh_monthly").params(&days.months))
+            .await?;
+        tx.commit().await?;
+        tracing::info!(
+            rows = written,
+            "wrote the monthly totals of the usage already here"
+        );
+        Ok(())
     }
 
     /// The database's bind, for queries of one's own.
@@ -249,6 +486,10 @@ impl Store {
         }
         tx.execute(b.query("clear_daily").params(days)).await?;
         tx.execute(b.query("refresh_daily").params(days)).await?;
+        tx.execute(b.query("clear_monthly").params(&days.months))
+            .await?;
+        tx.execute(b.query("refresh_monthly").params(&days.months))
+            .await?;
         tx.commit().await?;
         Ok(Some(Written {
             changed,
@@ -437,6 +678,19 @@ impl Store {
             .await
     }
 
+    /// A view's usage per account, project and month.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError`].
+    pub async fn cells(&self, view: &ViewParams) -> Result<Vec<Cell>, DataError> {
+        self.bind
+            .query("report_cells")
+            .params(&view.cell_params())
+            .fetch()
+            .await
+    }
+
     /// The first and last day with usage, when there is any.
     ///
     /// # Errors
@@ -450,5 +704,77 @@ impl Store {
         }
         let days: Days = self.bind.query("days").fetch_one().await?;
         Ok(days.first_day.zip(days.last_day))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(from: &str, to: &str) -> ViewParams {
+        ViewParams::new(
+            "acc-01".to_owned(),
+            vec!["acc-01".to_owned()],
+            from.parse().unwrap(),
+            to.parse().unwrap(),
+            Vec::new(),
+        )
+    }
+
+    fn split(v: &ViewParams) -> [&str; 4] {
+        [&v.first_month, &v.after_month, &v.whole_from, &v.whole_to]
+    }
+
+    #[test]
+    fn a_view_reads_whole_months_apart_from_its_edge_days() {
+        // Part of September, October and November whole, part of December.
+        let v = view("2026-09-02", "2026-12-02");
+        assert_eq!(
+            split(&v),
+            ["2026-10", "2026-12", "2026-10-01", "2026-11-30"]
+        );
+        // Whole months at both ends.
+        let v = view("2026-01-01", "2026-02-28");
+        assert_eq!(
+            split(&v),
+            ["2026-01", "2026-03", "2026-01-01", "2026-02-28"]
+        );
+        // Across a year's end.
+        let v = view("2025-12-03", "2026-12-31");
+        assert_eq!(
+            split(&v),
+            ["2026-01", "2027-01", "2026-01-01", "2026-12-31"]
+        );
+    }
+
+    #[test]
+    fn a_view_within_one_month_reads_only_days() {
+        for (from, to) in [
+            ("2026-03-05", "2026-03-20"),
+            ("2026-03-01", "2026-03-30"),
+            ("2026-03-31", "2026-04-02"),
+        ] {
+            let v = view(from, to);
+            assert_eq!(v.first_month, v.after_month, "no whole month: {from} {to}");
+            let next: Date = to.parse::<Date>().unwrap().tomorrow().unwrap();
+            assert_eq!(
+                (v.whole_from.as_str(), v.whole_to.as_str()),
+                (next.to_string().as_str(), to)
+            );
+        }
+    }
+
+    #[test]
+    fn empty_lists_bind_one_id_that_matches_nothing() {
+        let v = ViewParams::new(
+            "*".to_owned(),
+            Vec::new(),
+            "2026-01-01".parse().unwrap(),
+            "2026-01-02".parse().unwrap(),
+            Vec::new(),
+        );
+        assert_eq!(v.accounts, [String::new()]);
+        assert_eq!(v.projects, [String::new()]);
+        assert_eq!(v.all_projects, 1);
     }
 }

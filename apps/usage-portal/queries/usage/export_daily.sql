@@ -6,7 +6,7 @@ SELECT d.day, a.name AS account, p.name AS project, d.project_id, d.records,
 FROM usage_daily d
 JOIN usage_projects p ON p.id = d.project_id
 JOIN usage_accounts a ON a.id = d.account_id
-WHERE (:account = '*' OR d.account_id = :account)
+WHERE d.account_id IN (:accounts)
   AND d.day >= :from_day AND d.day <= :to_day
   AND (:all_projects = 1 OR d.project_id IN (:projects))
 ORDER BY d.day, a.name, p.name, d.project_id

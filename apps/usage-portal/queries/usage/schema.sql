@@ -51,6 +51,25 @@ CREATE TABLE IF NOT EXISTS usage_daily (
 );
 CREATE INDEX IF NOT EXISTS usage_daily_by_day ON usage_daily (day);
 
+-- The daily totals added up per project and month, written with them: a
+-- report's whole months read one row per project and month; only the days
+-- of a month it covers in part come from `usage_daily`.
+CREATE TABLE IF NOT EXISTS usage_monthly (
+    account_id       VARCHAR(80) NOT NULL,
+    project_id       VARCHAR(80) NOT NULL,
+    month            CHAR(7) NOT NULL,
+    records          BIGINT NOT NULL,
+    ingested_seconds DOUBLE PRECISION NOT NULL,
+    ingested_items   BIGINT NOT NULL,
+    video_bytes      BIGINT NOT NULL,
+    audio_bytes      BIGINT NOT NULL,
+    proxy_bytes      BIGINT NOT NULL,
+    subtitles_bytes  BIGINT NOT NULL,
+    thumbnails_bytes BIGINT NOT NULL,
+    deleted_bytes    BIGINT NOT NULL,
+    PRIMARY KEY (account_id, month, project_id)
+);
+
 -- Every ingestion run: when, which days, how many records, and how it ended.
 CREATE TABLE IF NOT EXISTS ingest_runs (
     id          VARCHAR(40) PRIMARY KEY,

@@ -118,7 +118,7 @@ async fn export_csv(
         .store
         .bind()
         .query("export_daily")
-        .params(&params)
+        .params(&params.filter())
         .fetch()
         .await?;
     let mut csv = String::with_capacity(rows.len() * 120 + CSV_HEADER.len() + 2);

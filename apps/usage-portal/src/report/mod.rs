@@ -8,6 +8,7 @@
 
 pub mod charts;
 pub mod export;
+pub mod sums;
 pub mod view;
 
 use std::time::Duration;
@@ -18,7 +19,7 @@ use ferrodash::{AppBuilder, Scope};
 use serde::{Deserialize, Serialize};
 
 use crate::Portal;
-use crate::store::{EVERY_ACCOUNT, Totals, ViewParams};
+use crate::store::{EVERY_ACCOUNT, ViewParams};
 pub use view::{ADMIN_GROUP, DataDays, Viewer};
 
 /// How long a computed view is kept per user. The data's version is part
@@ -74,18 +75,10 @@ pub async fn compute(
     title: String,
     template: Template,
 ) -> Result<ReportView, CallbackError> {
-    let bind = portal.store.bind();
-    let (totals, projects, months) = tokio::try_join!(
-        bind.query("report_totals")
-            .params(params)
-            .fetch_one::<Totals>(),
-        bind.query("report_by_project")
-            .params(params)
-            .fetch::<charts::ProjectUsage>(),
-        bind.query("report_by_month")
-            .params(params)
-            .fetch::<charts::MonthUsage>(),
-    )?;
+    let cells = portal.store.cells(params).await?;
+    let totals = sums::totals(&cells);
+    let projects = sums::by_project(&cells);
+    let months = sums::by_month(&cells);
     let many = params.account == EVERY_ACCOUNT;
     Ok(ReportView {
         title,
@@ -116,11 +109,8 @@ pub async fn resolve(
     let allowed = portal.store.projects_of(&account).await?;
     let projects = view::projects_of(filters.projects.as_ref(), &allowed);
     let title = view_title(&viewer.account_name(&account), from, to, projects.len());
-    Ok(Some((
-        viewer,
-        view::params(account, from, to, projects),
-        title,
-    )))
+    let params = viewer.params(account, from, to, projects);
+    Ok(Some((viewer, params, title)))
 }
 
 /// The heading of a view: account, days, and how many projects (0: all).

@@ -106,6 +106,25 @@ impl Viewer {
         self.accounts.first().map(|a| a.id.clone())
     }
 
+    /// The query parameters of a view of `account` (one the viewer may
+    /// see, as [`Viewer::account`] gives it): every account of the viewer's
+    /// for [`EVERY_ACCOUNT`].
+    #[must_use]
+    pub fn params(
+        &self,
+        account: String,
+        from: Date,
+        to: Date,
+        projects: Vec<String>,
+    ) -> ViewParams {
+        let accounts = if account == EVERY_ACCOUNT {
+            self.accounts.iter().map(|a| a.id.clone()).collect()
+        } else {
+            vec![account.clone()]
+        };
+        ViewParams::new(account, accounts, from, to, projects)
+    }
+
     /// The name of `account` for headings.
     #[must_use]
     pub fn account_name(&self, account: &str) -> String {
@@ -181,20 +200,6 @@ pub fn projects_of(wanted: Option<&Value>, allowed: &[Project]) -> Vec<String> {
         }
     }
     chosen
-}
-
-/// The query parameters of a view.
-#[must_use]
-pub fn params(account: String, from: Date, to: Date, projects: Vec<String>) -> ViewParams {
-    let all = projects.is_empty();
-    ViewParams {
-        account,
-        from_day: from.to_string(),
-        to_day: to.to_string(),
-        all_projects: i64::from(all),
-        // `IN ()` is not SQL: one id that matches nothing when all count.
-        projects: if all { vec![String::new()] } else { projects },
-    }
 }
 
 #[cfg(test)]

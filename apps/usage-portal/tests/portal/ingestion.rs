@@ -82,6 +82,58 @@ async fn a_backfill_of_183_days_writes_every_record_and_a_rerun_changes_nothing(
         runs.iter()
             .all(|r| r.outcome == "success" && r.error.is_none())
     );
+
+    // A report's cells (whole months from the monthly totals, edge days
+    // from the daily ones) add up to the daily totals of its days, for
+    // ranges within a month, across months, and aligned to months.
+    let ranges = [(from, to), (from, from), (to, to)]
+        .into_iter()
+        .chain((0..6).map(|i| {
+            let a = from
+                .checked_add(jiff::Span::new().days(17 * i + 3))
+                .unwrap();
+            let b = a.checked_add(jiff::Span::new().days(11 * i + 1)).unwrap();
+            (a, b.min(to))
+        }))
+        .chain([
+            (from.first_of_month(), from.last_of_month()),
+            (to.first_of_month(), to),
+        ]);
+    for (a, b) in ranges {
+        for account in ["acc-01", "acc-02"] {
+            let view = usage_portal::store::ViewParams::new(
+                account.to_owned(),
+                vec![account.to_owned()],
+                a,
+                b,
+                Vec::new(),
+            );
+            let cells = store.cells(&view).await.unwrap();
+            let got = usage_portal::report::sums::totals(&cells);
+            let (seconds, items, records): (f64, i64, i64) = store
+                .bind()
+                .run(ferrodash::data::Query::inline(
+                    "daily_sums",
+                    "SELECT COALESCE(SUM(ingested_seconds), 0), COALESCE(SUM(ingested_items), 0), \
+                     COALESCE(SUM(records), 0) FROM usage_daily \
+                     WHERE account_id IN (:accounts) AND day >= :from_day AND day <= :to_day \
+                     AND (:all_projects = 1 OR project_id IN (:projects))",
+                ))
+                .params(&view.filter())
+                .fetch_one()
+                .await
+                .unwrap();
+            assert_eq!(
+                (got.items, got.records),
+                (items, records),
+                "{account} {a} {b}"
+            );
+            assert!(
+                (got.hours * 3600.0 - seconds).abs() < 1e-6 * seconds.max(1.0),
+                "{a} {b}"
+            );
+        }
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -1,14 +1,15 @@
-//! Where a report request spends its time: the portal's three report
-//! queries, the figure building, and the JSON encoding, timed apart over
-//! many runs (medians), for one customer's 92 days and for every row.
+//! Where a report request spends its time: the portal's report query and
+//! the sums of its cells, the figure building, and the JSON encoding, timed
+//! apart over many runs (medians), for one customer's 92 days and for every
+//! row.
 //!
 //! Usage: `peer-profile DATABASE_URL [RUNS]`.
 
 use std::time::{Duration, Instant};
 
 use ferrodash::figures::Template;
-use usage_portal::report::charts::{self, MonthUsage, ProjectUsage};
-use usage_portal::store::{Totals, ViewParams};
+use usage_portal::report::{charts, sums};
+use usage_portal::store::ViewParams;
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort_unstable();
@@ -16,28 +17,15 @@ fn median(mut times: Vec<Duration>) -> Duration {
 }
 
 async fn profile(store: &usage_portal::store::Store, name: &str, params: &ViewParams, runs: usize) {
-    let bind = store.bind();
     let (mut sql, mut figures, mut json, mut bytes) = (Vec::new(), Vec::new(), Vec::new(), 0);
+    let mut cells = 0;
     for _ in 0..runs {
         let t0 = Instant::now();
-        let totals: Totals = bind
-            .query("report_totals")
-            .params(params)
-            .fetch_one()
-            .await
-            .unwrap();
-        let projects: Vec<ProjectUsage> = bind
-            .query("report_by_project")
-            .params(params)
-            .fetch()
-            .await
-            .unwrap();
-        let months: Vec<MonthUsage> = bind
-            .query("report_by_month")
-            .params(params)
-            .fetch()
-            .await
-            .unwrap();
+        let read = store.cells(params).await.unwrap();
+        cells = read.len();
+        let totals = sums::totals(&read);
+        let projects = sums::by_project(&read);
+        let months = sums::by_month(&read);
         let t1 = Instant::now();
         let many = params.account == "*";
         let built = (
@@ -58,7 +46,7 @@ async fn profile(store: &usage_portal::store::Store, name: &str, params: &ViewPa
     let total = s + f + j;
     let share = |d: Duration| 100.0 * d.as_secs_f64() / total.as_secs_f64();
     println!(
-        "PROFILE {name}: sql {:.3} ms ({:.0} %), figures {:.3} ms ({:.0} %), json {:.3} ms ({:.0} %), answer {bytes} bytes",
+        "PROFILE {name}: {cells} cells; sql and sums {:.3} ms ({:.0} %), figures {:.3} ms ({:.0} %), json {:.3} ms ({:.0} %), answer {bytes} bytes",
         s.as_secs_f64() * 1e3,
         share(s),
         f.as_secs_f64() * 1e3,
@@ -79,10 +67,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (first, last) = store.days().await?.ok_or("the database has no usage")?;
     let last_day: jiff::civil::Date = last.parse()?;
     let from_92 = last_day.checked_sub(jiff::Span::new().days(91))?;
-    let one =
-        usage_portal::report::view::params("acc-01".to_owned(), from_92, last_day, Vec::new());
-    let all =
-        usage_portal::report::view::params("*".to_owned(), first.parse()?, last_day, Vec::new());
+    let one = ViewParams::new(
+        "acc-01".to_owned(),
+        vec!["acc-01".to_owned()],
+        from_92,
+        last_day,
+        Vec::new(),
+    );
+    let every: Vec<String> = store.accounts().await?.into_iter().map(|a| a.id).collect();
+    let all = ViewParams::new("*".to_owned(), every, first.parse()?, last_day, Vec::new());
     profile(&store, "one customer, 92 days", &one, runs).await;
     profile(&store, "every row", &all, runs).await;
     Ok(())
