@@ -165,14 +165,28 @@ RUST_PEAK=$RUST_IDLE
 DASH_PEAK=$DASH_IDLE
 RESULTS="$WORK/results.txt"
 : >"$RESULTS"
+# settle PORT: waits (at most 5 minutes) until the server at PORT answers
+# its layout within 0.2 s: a server still working off requests that wrk
+# left queued would take the CPU from the next measurement.
+settle() {
+    for _ in $(seq 1 600); do
+        local t; t=$(curl -s -o /dev/null -m 60 -w '%{time_total}' "http://127.0.0.1:$1/_dash-layout" || echo 60)
+        awk -v t="$t" 'BEGIN {exit !(t < 0.2)}' && return 0
+        sleep 0.5
+    done
+    die "the server on port $1 did not settle"
+}
 # measure NAME PORT PID BODY COOKIE C: one warm-up and one measured wrk run,
-# sampling the server's memory meanwhile.
+# sampling the server's memory meanwhile. wrk waits up to 60 s for an
+# answer, so a slow answer counts in the latency, not as an error.
 measure() {
     local name=$1 port=$2 pid=$3 body=$4 cookie=$5 c=$6 threads=$(( $6 < 2 ? 1 : 2 ))
-    BODY_FILE=$body COOKIE=$cookie TOKEN=$TOKEN wrk -t"$threads" -c"$c" -d"${WARMUP}s" \
+    settle "$port"
+    BODY_FILE=$body COOKIE=$cookie TOKEN=$TOKEN wrk -t"$threads" -c"$c" -d"${WARMUP}s" --timeout 60s \
         -s "$HERE/peer.lua" "http://127.0.0.1:$port/_dash-update-component" >/dev/null
+    settle "$port"
     local peak=0 out="$WORK/wrk.out"
-    BODY_FILE=$body COOKIE=$cookie TOKEN=$TOKEN wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency \
+    BODY_FILE=$body COOKIE=$cookie TOKEN=$TOKEN wrk -t"$threads" -c"$c" -d"${DURATION}s" --timeout 60s --latency \
         -s "$HERE/peer.lua" "http://127.0.0.1:$port/_dash-update-component" >"$out" &
     local wrk_pid=$!
     while kill -0 "$wrk_pid" 2>/dev/null; do
@@ -180,6 +194,7 @@ measure() {
         sleep 0.5
     done
     wait "$wrk_pid"
+    settle "$port"
     local line; line=$(grep '^BENCH' "$out") || die "wrk printed no result for $name"
     echo "$name c=$c $line peak_kb=$peak" | tee -a "$RESULTS" >&2
     echo "$peak"
@@ -200,6 +215,8 @@ for c in $CONCURRENCY; do
 done
 
 # --- Page visits ------------------------------------------------------------------
+settle "$RUST_PORT"
+settle "$DASH_PORT"
 RUST_VISIT=$("$BIN/peer-visit" "http://127.0.0.1:$RUST_PORT/" "http://127.0.0.1:$RUST_PORT/login" northwind northwind-demo-password | grep '^VISIT')
 DASH_VISIT=$("$BIN/peer-visit" "http://127.0.0.1:$DASH_PORT/" | grep '^VISIT')
 

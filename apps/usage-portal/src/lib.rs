@@ -23,7 +23,7 @@ pub mod schedule;
 pub mod store;
 
 use ferrodash::auth::UserError;
-use ferrodash::data::Query;
+
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult, Page, Users, pages};
 
@@ -273,12 +273,7 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         // `/ready` answers 503 while the database cannot be reached.
         .readiness_check("database", move || {
             let bind = bind.clone();
-            async move {
-                bind.run(Query::inline("ping", "SELECT 1"))
-                    .execute()
-                    .await
-                    .map(|_| ())
-            }
+            async move { bind.ping().await }
         })
         .layout_for_user(|user: &Principal| {
             html::div((

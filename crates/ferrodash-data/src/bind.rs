@@ -261,6 +261,20 @@ impl Bind {
         QueryCall::new(self, query.prepare(&self.inner.name, self.inner.backend))
     }
 
+    /// Checks that the database answers: `SELECT 1` on a pooled
+    /// connection, within the query timeout. What a readiness check runs.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError::Database`], [`DataError::Timeout`] or
+    /// [`DataError::Acquire`].
+    pub async fn ping(&self) -> Result<(), DataError> {
+        self.run(Query::inline("ping", "SELECT 1"))
+            .execute()
+            .await
+            .map(drop)
+    }
+
     /// Runs several SQL statements separated by `;`, without parameters:
     /// schema and seed scripts, such as the one that creates an app's
     /// embedded SQLite file. The query timeout applies to the whole script.

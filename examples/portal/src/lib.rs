@@ -26,7 +26,7 @@
 mod accounts;
 
 use ferrodash::auth::UserError;
-use ferrodash::data::{Bind, Query};
+use ferrodash::data::Bind;
 use ferrodash::figures::px::format_thousands;
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult, Page, PageInfo, Sessions, Users, pages};
@@ -398,12 +398,7 @@ pub fn builder(prefix: &str, portal: &Portal) -> AppBuilder {
         // `/ready` answers 503 while the database cannot be reached.
         .readiness_check("database", move || {
             let bind = bind.clone();
-            async move {
-                bind.run(Query::inline("ping", "SELECT 1"))
-                    .execute()
-                    .await
-                    .map(|_| ())
-            }
+            async move { bind.ping().await }
         })
         .layout_for_user(move |user: &Principal| {
             html::div((

@@ -14,7 +14,7 @@ mod sales;
 
 use std::time::Duration;
 
-use ferrodash::data::{Bind, DataError, Query};
+use ferrodash::data::{Bind, DataError};
 use ferrodash::figures::px::{self, BarMode, format_thousands};
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult, Scope};
@@ -216,12 +216,7 @@ pub fn builder(prefix: &str, report: &Report) -> AppBuilder {
         // `/ready` answers 503 while the database cannot be reached.
         .readiness_check("database", move || {
             let bind = bind.clone();
-            async move {
-                bind.run(Query::inline("ping", "SELECT 1"))
-                    .execute()
-                    .await
-                    .map(|_| ())
-            }
+            async move { bind.ping().await }
         })
         .layout(html::div((
             html::h1("Sales report"),

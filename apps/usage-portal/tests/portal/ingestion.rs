@@ -129,7 +129,7 @@ async fn a_backfill_of_183_days_writes_every_record_and_a_rerun_changes_nothing(
                 "{account} {a} {b}"
             );
             assert!(
-                (got.hours * 3600.0 - seconds).abs() < 1e-6 * seconds.max(1.0),
+                got.hours.mul_add(3600.0, -seconds).abs() < 1e-6 * seconds.max(1.0),
                 "{a} {b}"
             );
         }

@@ -41,6 +41,11 @@ macro_rules! server_backend_tests {
         }
 
         #[tokio::test]
+        async fn ping() {
+            shared::ping(&$connect(BindConfig::default()).await).await;
+        }
+
+        #[tokio::test]
         async fn transaction() {
             shared::transaction(&$connect(BindConfig::default()).await).await;
         }

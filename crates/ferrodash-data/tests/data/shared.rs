@@ -428,6 +428,15 @@ pub(crate) async fn execute_many(bind: &Bind) {
 
 /// A batch of different statements runs in one transaction: all of them,
 /// or none, and an error names the statement's query.
+/// The database answers a ping, and a closed pool does not.
+pub(crate) async fn ping(bind: &Bind) {
+    bind.ping().await.unwrap();
+    let closed = bind.clone();
+    closed.close().await;
+    let err = closed.ping().await.unwrap_err();
+    assert!(!err.to_string().is_empty());
+}
+
 pub(crate) async fn batch(bind: &Bind) {
     let table = super::common::unique("batch");
     let totals = super::common::unique("batch_totals");

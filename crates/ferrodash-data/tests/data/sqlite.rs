@@ -242,6 +242,13 @@ async fn sqlite_execute_many() {
 }
 
 #[tokio::test]
+async fn sqlite_ping() {
+    let bind = sqlite(BindConfig::default()).await;
+    shared::ping(&bind).await;
+    drop_sqlite(bind).await;
+}
+
+#[tokio::test]
 async fn sqlite_batch() {
     let bind = sqlite(BindConfig::default()).await;
     shared::batch(&bind).await;
