@@ -125,8 +125,14 @@ pub async fn deliver_month(
             Vec::new(),
         );
         let title = crate::report::view_title(&account.name, month, last, 0);
-        let printed: Result<Vec<u8>, PrintError> =
+        // Chromium is a process of its own: a print that failed is tried
+        // once more before the account's report counts as failed.
+        let mut printed: Result<Vec<u8>, PrintError> =
             printer.print(&printer_user, &params, &title).await;
+        if let Err(e) = &printed {
+            tracing::warn!(account = %account.id, error = %e, "printing the monthly report failed; trying once more");
+            printed = printer.print(&printer_user, &params, &title).await;
+        }
         let delivered = match printed {
             Ok(pdf) => sink
                 .deliver(account, month, pdf)

@@ -30,8 +30,13 @@ pub enum PrintError {
     )]
     Browser(String),
     /// The view did not finish drawing in time.
-    #[error("the report did not finish drawing within {0:?}")]
-    Timeout(Duration),
+    #[error("the report did not finish drawing within {after:?} ({state})")]
+    Timeout {
+        /// How long the printer waited.
+        after: Duration,
+        /// What the page showed then: its title, figures and loading parts.
+        state: String,
+    },
 }
 
 /// The view's address: the report page with its filters in the query, as
@@ -62,6 +67,15 @@ fn drawn_predicate(title: &str) -> String {
         }})()"
     )
 }
+
+/// What a page that did not finish drawing shows, for the error.
+const PAGE_STATE: &str = "(() => {\
+    const title = document.querySelector('#view-title')?.textContent ?? '(no title)';\
+    const plots = [...document.querySelectorAll('.js-plotly-plot')];\
+    const drawn = plots.filter((p) => p._fullData && p._fullData.length > 0).length;\
+    const loading = document.querySelectorAll('[data-dash-is-loading=\"true\"]').length;\
+    return `title ${JSON.stringify(title)}, ${drawn} of ${plots.length} figures drawn, ${loading} parts loading`;\
+})()";
 
 /// Prints report views to PDF, one at a time.
 #[derive(Debug, Clone)]
@@ -164,9 +178,16 @@ impl Printer {
             page.goto(&url).await.map_err(|e| failed(&e))?;
             let mut page = page;
             page.set_timeout(self.timeout);
-            page.wait_until(&drawn_predicate(title))
-                .await
-                .map_err(|_| PrintError::Timeout(self.timeout))?;
+            if page.wait_until(&drawn_predicate(title)).await.is_err() {
+                let state: String = page
+                    .eval(PAGE_STATE)
+                    .await
+                    .unwrap_or_else(|e| format!("the page could not be read: {e}"));
+                return Err(PrintError::Timeout {
+                    after: self.timeout,
+                    state,
+                });
+            }
             // Let plotly finish its last layout pass.
             tokio::time::sleep(Duration::from_millis(300)).await;
             let pdf = PrintToPdfParams::builder()
