@@ -250,9 +250,8 @@ impl Ingestor {
         if !(0..MAX_DAYS).contains(&span) {
             return Err(IngestError::BadRange { from, to });
         }
-        let lease = self.lease();
-        let now = lease.expires_at - lease_ms();
-        if !self.store.take_lock(&lease, now).await? {
+        let now = unix_ms(self.clock.now());
+        if !self.store.take_lock(&self.lease_from(now), now).await? {
             self.metrics.skipped.fetch_add(1, Ordering::Relaxed);
             tracing::info!(
                 trigger = trigger.as_str(),
@@ -320,13 +319,18 @@ impl Ingestor {
         fetched.map(|()| run)
     }
 
-    /// The lease from now on.
-    fn lease(&self) -> Lease<'_> {
+    /// The lease from `now` (Unix ms) on.
+    fn lease_from(&self, now: i64) -> Lease<'_> {
         Lease {
             name: LOCK_NAME,
             owner: &self.owner,
-            expires_at: unix_ms(self.clock.now()) + lease_ms(),
+            expires_at: now + lease_ms(),
         }
+    }
+
+    /// The lease from now on.
+    fn lease(&self) -> Lease<'_> {
+        self.lease_from(unix_ms(self.clock.now()))
     }
 
     /// Renews the lease in the background until aborted: while the run

@@ -419,12 +419,12 @@ impl Store {
     async fn fill_monthly(&self) -> Result<(), DataError> {
         let b = &self.bind;
         let rows: i64 = b.query("monthly_rows").fetch_one().await?;
-        let Some((first, last)) = self.days().await? else {
-            return Ok(());
-        };
         if rows > 0 {
             return Ok(());
         }
+        let Some((first, last)) = self.days().await? else {
+            return Ok(());
+        };
         let (Ok(first), Ok(last)) = (first.parse(), last.parse()) else {
             return Ok(());
         };
