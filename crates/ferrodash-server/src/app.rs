@@ -381,7 +381,9 @@ impl AppBuilder {
         self
     }
 
-    /// Where background callbacks run (default: an [`InProcessQueue`]).
+    /// Where background callbacks run (default: an [`InProcessQueue`]). A
+    /// [`RedisJobQueue`](crate::RedisJobQueue) is shared by every process
+    /// of the app (give them the same [`secret_key`](Self::secret_key)).
     pub fn job_queue(mut self, queue: impl JobQueue) -> Self {
         self.queue = Some(Arc::new(queue));
         self
@@ -625,8 +627,30 @@ impl AppBuilder {
             }
         }
 
+        let queue = self
+            .queue
+            .take()
+            .unwrap_or_else(|| Arc::new(InProcessQueue::default()));
+        if queue.is_shared() && self.config.secret_key.is_none() {
+            errors.push(BuildError::InvalidSetting {
+                setting: "secret_key",
+                problem: "a job queue shared by several processes needs a secret key every \
+                          process has: a job handle one process signs must verify on the others"
+                    .to_owned(),
+            });
+        }
+
         if !errors.is_empty() {
             return Err(BuildErrors(errors));
+        }
+        // A shared queue's store is something the app needs to serve.
+        if queue.is_shared() {
+            let queue = queue.clone();
+            let check: ReadinessCheck = Arc::new(move || {
+                let queue = queue.clone();
+                Box::pin(async move { queue.ready().await.map_err(|e| e.to_string()) })
+            });
+            self.readiness.push(("job_queue".to_owned(), check));
         }
 
         let login = self.login.map(|login| {
@@ -709,7 +733,7 @@ impl AppBuilder {
             state.insert(ServerStore::new(cache.clone()));
         }
         let reload = ReloadState::new(assets);
-        Ok(App {
+        let app = App {
             inner: Arc::new(AppInner {
                 config: self.config,
                 layout,
@@ -720,9 +744,7 @@ impl AppBuilder {
                 signer,
                 state: Arc::new(state),
                 reload,
-                queue: self
-                    .queue
-                    .unwrap_or_else(|| Arc::new(InProcessQueue::default())),
+                queue,
                 cache,
                 cache_scope: self.cache_scope,
                 login,
@@ -735,7 +757,19 @@ impl AppBuilder {
                 metric_sources: self.metric_sources,
                 assets_prefix,
             }),
-        })
+        };
+        // The queue's workers run this app's jobs, whichever process
+        // started them.
+        let executor = crate::background::AppExecutor {
+            app: Arc::downgrade(&app.inner),
+        };
+        if let Err(e) = app.inner.queue.attach(Arc::new(executor)) {
+            return Err(BuildErrors(vec![BuildError::InvalidSetting {
+                setting: "job_queue",
+                problem: e.to_string(),
+            }]));
+        }
+        Ok(app)
     }
 }
 

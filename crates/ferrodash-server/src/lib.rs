@@ -43,7 +43,8 @@ mod state;
 
 pub use app::{App, AppBuilder};
 pub use background::{
-    BackgroundOptions, HandleProblem, InProcessQueue, Job, JobPoll, JobQueue, Progress,
+    BackgroundOptions, HandleProblem, InProcessQueue, Job, JobError, JobExecutor, JobLink,
+    JobOutcome, JobPoll, JobQueue, JobState, Progress, RedisJobQueue,
 };
 pub use callback::*;
 pub use config::{AppConfig, DevTools};

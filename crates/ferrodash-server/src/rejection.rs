@@ -79,6 +79,21 @@ pub enum ProtocolError {
     /// The method is not allowed here.
     #[error("method not allowed")]
     MethodNotAllowed,
+    /// The page polls a background job no process knows any more: its
+    /// result was delivered already, its record expired, or the job
+    /// queue's store was emptied (410).
+    #[error(
+        "callback `{callback}`: the background job was lost (no process knows it any more: its \
+         record expired, or the job queue's store was emptied); run it again"
+    )]
+    JobLost {
+        /// The callback's name.
+        callback: String,
+    },
+    /// A service the request needs (the job queue's Redis, say) does not
+    /// answer: try again shortly (503 with `Retry-After`).
+    #[error("{0}; try again shortly")]
+    Unavailable(String),
 }
 
 impl ProtocolError {
@@ -96,6 +111,8 @@ impl ProtocolError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Csrf(_) | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::LoginRequired => StatusCode::UNAUTHORIZED,
+            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::JobLost { .. } => StatusCode::GONE,
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => StatusCode::FORBIDDEN,
                 crate::background::HandleProblem::Expired => StatusCode::GONE,
@@ -119,6 +136,8 @@ impl ProtocolError {
             Self::Csrf(_) => "csrf",
             Self::LoginRequired => "login_required",
             Self::Forbidden { .. } => "forbidden",
+            Self::Unavailable(_) => "unavailable",
+            Self::JobLost { .. } => "job_lost",
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => "invalid_job_handle",
                 crate::background::HandleProblem::Expired => "expired_job_handle",
@@ -129,6 +148,14 @@ impl ProtocolError {
 
 impl IntoResponse for ProtocolError {
     fn into_response(self) -> Response {
+        if let Self::Unavailable(_) = &self {
+            tracing::warn!(error = %self, "request refused: a service is unavailable");
+            let mut response = json_error(self.status(), self.code(), &self.to_string());
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            return response;
+        }
         tracing::debug!(status = %self.status(), error = %self, "request refused");
         json_error(self.status(), self.code(), &self.to_string())
     }

@@ -6,6 +6,8 @@
 //!   callbacks answer it.
 //! - [`client`]: call an app's routes in process, without a socket, and
 //!   build callback requests the way the renderer does.
+//! - [`redis_server`]: a private Redis server a test can stop and start,
+//!   to see what an app does while Redis is down.
 //! - [`server`]: serve any axum [`Router`](axum::Router) on a free loopback
 //!   port for the browser (or any HTTP client) to talk to.
 //!
@@ -38,4 +40,5 @@
 pub mod browser;
 pub mod client;
 pub mod oidc_provider;
+pub mod redis_server;
 pub mod server;

@@ -1,38 +1,13 @@
-//! What a running job shares with the page: progress, side updates, the
-//! cancelled flag.
-
-use std::sync::Arc;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
+//! The [`Progress`] argument: a background callback's link to its page.
 
 use ferrodash_core::{CallbackError, IntoPropValue};
+use ferrodash_jobs::JobLink;
 use serde_json::Value;
 
 use crate::callback::{ArgRole, CallbackRequest, FromCallbackRequest};
 
-/// State shared between a running job and the polls of its page.
-#[derive(Debug, Default)]
-pub(crate) struct JobShared {
-    progress: Mutex<Option<Vec<Value>>>,
-    cancelled: AtomicBool,
-}
-
-impl JobShared {
-    /// Takes the progress reported since the last poll.
-    pub(crate) fn take_progress(&self) -> Option<Vec<Value>> {
-        self.progress
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
-    }
-
-    pub(crate) fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
-    }
-}
-
 /// Reports a background callback's progress to the page, one value per
-/// progress prop, and tells whether the job was cancelled.
+/// progress prop, and tells whether the job should stop.
 ///
 /// In a callback that is not a background callback it does nothing.
 ///
@@ -47,7 +22,7 @@ impl JobShared {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Progress {
-    shared: Option<Arc<JobShared>>,
+    link: Option<JobLink>,
 }
 
 impl Progress {
@@ -58,21 +33,34 @@ impl Progress {
 
     /// Sets the values of every progress prop, in declaration order.
     pub fn set_all(&self, values: Vec<Value>) {
-        if let Some(shared) = &self.shared {
-            *shared
-                .progress
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(values);
+        if let Some(link) = &self.link {
+            link.set_progress(values);
         }
     }
 
-    /// Whether the job was cancelled: long synchronous work should check it
-    /// and stop (async work is stopped at its next `.await`).
+    /// Whether the job should stop: cancelled by the page, past its
+    /// timeout, or taken over by another worker. Long synchronous work
+    /// should check it and return (async work is stopped at its next
+    /// `.await`).
     #[must_use]
     pub fn is_cancelled(&self) -> bool {
-        self.shared
-            .as_ref()
-            .is_some_and(|s| s.cancelled.load(Ordering::SeqCst))
+        self.link.as_ref().is_some_and(JobLink::is_stopped)
+    }
+
+    /// The job's id, the same on every attempt: an idempotency key for
+    /// what the job writes elsewhere (with a shared queue, a job whose
+    /// worker died runs again from the start). `None` outside a background
+    /// callback.
+    #[must_use]
+    pub fn job_id(&self) -> Option<&str> {
+        self.link.as_ref().map(JobLink::id)
+    }
+
+    /// Which attempt at the job this is, from 1 (0 outside a background
+    /// callback).
+    #[must_use]
+    pub fn attempt(&self) -> u32 {
+        self.link.as_ref().map_or(0, JobLink::attempt)
     }
 }
 
@@ -80,7 +68,7 @@ impl FromCallbackRequest for Progress {
     const ROLE: ArgRole = ArgRole::Context;
     fn from_callback_request(request: &mut CallbackRequest) -> Result<Self, CallbackError> {
         Ok(Self {
-            shared: request.job.clone(),
+            link: request.job.clone(),
         })
     }
 }

@@ -38,7 +38,7 @@ pub use request::CallbackRequest;
 pub use server_store::Store;
 pub(crate) use server_store::client_store_problem;
 
-pub(crate) use handler::{BoxFuture, ErasedHandler, panic_message};
+pub(crate) use handler::{ErasedHandler, panic_message};
 pub use request::PropsUpdate;
 pub(crate) use request::SideUpdates;
 

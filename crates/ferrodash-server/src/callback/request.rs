@@ -7,31 +7,52 @@ use ferrodash_core::{CallbackSpec, ComponentId};
 use http::HeaderMap;
 use serde_json::{Map, Value};
 
-use crate::background::JobShared;
 use crate::state::StateMap;
 
-/// Props of one component set with `set_props`: the stringified id and the props.
-pub type PropsUpdate = (String, Map<String, Value>);
+pub use ferrodash_jobs::PropsUpdate;
 
-/// Side updates (`set_props`) collected while a callback runs.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct SideUpdates(Arc<Mutex<Vec<PropsUpdate>>>);
+/// Where `set_props` updates of a callback run go.
+#[derive(Debug, Clone)]
+pub(crate) enum SideUpdates {
+    /// Collected into the answer (`sideUpdate`).
+    Collect(Arc<Mutex<Vec<PropsUpdate>>>),
+    /// To a background job's link, delivered on the page's polls.
+    Job(ferrodash_jobs::JobLink),
+    /// Sent to the page at once (a WebSocket callback).
+    Stream(tokio::sync::mpsc::UnboundedSender<PropsUpdate>),
+}
+
+impl Default for SideUpdates {
+    fn default() -> Self {
+        Self::Collect(Arc::default())
+    }
+}
 
 impl SideUpdates {
     pub(crate) fn push(&self, id: String, props: Map<String, Value>) {
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.push((id, props));
+        match self {
+            Self::Collect(list) => list
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .push((id, props)),
+            Self::Job(link) => link.push_side_update(id, props),
+            Self::Stream(sender) => {
+                // The page is gone when the socket closed: nothing to tell.
+                let _ = sender.send((id, props));
+            }
+        }
     }
 
+    /// The updates collected for the answer (none for the other kinds).
     pub(crate) fn take(&self) -> Vec<PropsUpdate> {
-        let mut guard = self
-            .0
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        std::mem::take(&mut *guard)
+        match self {
+            Self::Collect(list) => std::mem::take(
+                &mut *list
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner),
+            ),
+            Self::Job(_) | Self::Stream(_) => Vec::new(),
+        }
     }
 }
 
@@ -50,7 +71,7 @@ pub struct CallbackRequest {
     /// Who cached and stored data belongs to.
     pub(crate) scope: ferrodash_cache::Scope,
     /// Set when the callback runs as a background job.
-    pub(crate) job: Option<Arc<JobShared>>,
+    pub(crate) job: Option<ferrodash_jobs::JobLink>,
     pub(crate) next_input: usize,
     pub(crate) next_state: usize,
 }

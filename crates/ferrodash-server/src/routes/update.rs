@@ -2,7 +2,6 @@
 //! against the callback's declaration, run the callback, encode the answer
 //! (dash-protocol §6).
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -18,12 +17,19 @@ use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde_json::{Map, Value, json};
 
 use crate::app::{App, Registered};
-use crate::background::{BackgroundOptions, Handles, Job, JobPoll, JobShared};
+use crate::background::{
+    BackgroundOptions, CachedResult, Handles, Job, JobError, JobOutcome, JobPayload, JobPoll,
+};
 use crate::callback::{
-    BoxFuture, CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates, client_store_problem,
+    CallbackFailure, CallbackRequest, PropsUpdate, SideUpdates, client_store_problem,
 };
 use crate::rejection::{ProtocolError, json_response, server_error};
 use ferrodash_cache::CacheKey;
+
+/// A job queue that does not answer: 503, try again.
+fn unavailable(error: &JobError) -> ProtocolError {
+    ProtocolError::Unavailable(error.to_string())
+}
 
 /// Whether the request declares a JSON body.
 fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
@@ -155,7 +161,11 @@ async fn dispatch(
     // Any callback request may carry jobs to cancel (dash-protocol §8.3).
     for handle in params(query, "cancelJob") {
         if let Ok(job) = handles.verify_job(handle) {
-            app.inner.queue.cancel(&job.job_id);
+            app.inner
+                .queue
+                .cancel(&job.job_id)
+                .await
+                .map_err(|e| unavailable(&e))?;
         }
     }
 
@@ -171,27 +181,35 @@ async fn dispatch(
             if let Some(cache_key) = params(query, "cacheKey").next() {
                 handles.verify_cache_key(cache_key).map_err(refused)?;
             }
-            return Ok(poll_job(
-                app,
-                registered,
-                &outputs,
-                &job.job_id,
-                options,
-                debug,
-            ));
+            let poll = app
+                .inner
+                .queue
+                .poll(&job.job_id)
+                .await
+                .map_err(|e| unavailable(&e))?;
+            return Ok(answer_poll(registered, &outputs, poll, options, debug));
         }
         for handle in params(query, "oldJob") {
             if let Ok(old) = handles.verify_job(handle) {
-                app.inner.queue.cancel(&old.job_id);
+                app.inner
+                    .queue
+                    .cancel(&old.job_id)
+                    .await
+                    .map_err(|e| unavailable(&e))?;
             }
         }
+        let scope = app.inner.scope_of(&headers, user.as_ref());
+        let payload = JobPayload {
+            output: request.output,
+            body: String::from_utf8_lossy(&body).into_owned(),
+            user,
+            scope: crate::background::scope_id(&scope),
+            headers: JobPayload::headers_of(&headers),
+            cache: None,
+        };
+        return start_job(app, registered, payload, options, &handles).await;
     }
 
-    // Shared with the job when this request starts one (polls returned above).
-    let job = registered
-        .background
-        .as_ref()
-        .map(|_| Arc::new(JobShared::default()));
     let call = CallbackRequest {
         spec: spec.clone(),
         inputs: request.inputs.into_iter().map(Some).collect(),
@@ -202,22 +220,10 @@ async fn dispatch(
         headers,
         user,
         app_state: app.inner.state.clone(),
-        job: job.clone(),
+        job: None,
         next_input: 0,
         next_state: 0,
     };
-    if let (Some(options), Some(shared)) = (&registered.background, job) {
-        return Ok(start_job(
-            app,
-            registered,
-            call,
-            options,
-            shared,
-            side_updates,
-            &handles,
-        )
-        .await);
-    }
     let started = std::time::Instant::now();
     let result = (registered.handler)(call).await;
     let server_fault =
@@ -513,23 +519,24 @@ fn json_ok(body: Vec<u8>) -> Response {
     json_response(StatusCode::OK, body)
 }
 
-/// The first request of a background callback: starts the job and answers
+/// The first request of a background callback: queues the job and answers
 /// with its handles (no `response` key, so the page starts polling).
 async fn start_job(
     app: &App,
     registered: &Registered,
-    call: CallbackRequest,
+    mut payload: JobPayload,
     options: &BackgroundOptions,
-    shared: Arc<JobShared>,
-    side_updates: SideUpdates,
     handles: &Handles<'_>,
-) -> Response {
-    let job_id = uuid::Uuid::new_v4().simple().to_string();
+) -> Result<Response, ProtocolError> {
     // Identical inputs on the same callback, for the same user, share a key.
-    let scope = call.scope.clone();
+    let request = UpdateRequest::from_slice(payload.body.as_bytes())?;
+    let scope = payload
+        .scope
+        .clone()
+        .map_or(ferrodash_cache::Scope::Public, ferrodash_cache::Scope::User);
     let args = json!([
-        CallbackRequest::values_of(&call.inputs),
-        CallbackRequest::values_of(&call.state)
+        CallbackRequest::values_of(&request.inputs.into_iter().map(Some).collect::<Vec<_>>()),
+        CallbackRequest::values_of(&request.state.into_iter().map(Some).collect::<Vec<_>>())
     ]);
     let key = match CacheKey::new(
         &format!("background:{}", registered.spec.name),
@@ -538,45 +545,31 @@ async fn start_job(
     ) {
         Ok(key) => key,
         Err(e) => {
-            return server_error(
+            return Ok(server_error(
                 "the job's cache key could not be built",
                 &e.to_string(),
                 false,
-            );
+            ));
         }
-    };
-    let cache = app.inner.cache.clone();
-    let cached = match options.cache_results {
-        Some(_) => cache.get::<CallbackOutputs>(&key).await.ok().flatten(),
-        None => None,
-    };
-    let work: BoxFuture = match (cached, options.cache_results) {
-        (Some(outputs), _) => Box::pin(std::future::ready(Ok(outputs))),
-        (None, Some(ttl)) => {
-            let work = (registered.handler)(call);
-            Box::pin(async move {
-                let result = work.await;
-                if let Ok(outputs) = &result
-                    && let Err(e) = cache.set(&key, outputs, Some(ttl)).await
-                {
-                    tracing::warn!(error = %e, "a background result could not be cached");
-                }
-                result
-            })
-        }
-        (None, None) => (registered.handler)(call),
     };
     let cache_key = key.to_token();
-    app.inner.metrics.job_started();
-    app.inner.queue.start(Job {
-        id: job_id.clone(),
-        callback: registered.spec.name.clone(),
-        poll_interval: options.interval,
-        timeout: options.timeout,
-        work,
-        shared,
-        side_updates,
+    payload.cache = options.cache_results.map(|ttl| CachedResult {
+        key: cache_key.clone(),
+        ttl_ms: u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
     });
+    let job = Job::new(
+        registered.spec.name.clone(),
+        serde_json::to_string(&payload).unwrap_or_default(),
+        options.interval,
+        options.timeout,
+    );
+    let job_id = job.id.clone();
+    app.inner
+        .queue
+        .start(job)
+        .await
+        .map_err(|e| unavailable(&e))?;
+    app.inner.metrics.job_started();
     // The handle outlives the job's timeout by a margin for the last polls.
     let lifetime = options
         .timeout
@@ -606,20 +599,21 @@ async fn start_job(
             .collect();
         body.insert("progressDefault".into(), Value::Object(defaults));
     }
-    json_ok(serde_json::to_vec(&Value::Object(body)).unwrap_or_default())
+    Ok(json_ok(
+        serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
+    ))
 }
 
-/// One poll of a background job: progress and side updates while it runs,
-/// then its result as a normal answer.
-fn poll_job(
-    app: &App,
+/// The answer to one poll of a background job: progress and side updates
+/// while it runs, then its result as a normal answer.
+fn answer_poll(
     registered: &Registered,
     outputs: &[Resolved<ResolvedProp>],
-    job_id: &str,
+    poll: JobPoll,
     options: &BackgroundOptions,
     debug: bool,
 ) -> Response {
-    match app.inner.queue.poll(job_id) {
+    match poll {
         JobPoll::Running {
             progress,
             side_updates,
@@ -645,14 +639,51 @@ fn poll_job(
             json_ok(serde_json::to_vec(&json).unwrap_or_default())
         }
         JobPoll::Finished {
-            result,
+            outcome,
             side_updates,
-        } => match result {
-            Ok(values) => encode(registered, outputs, values, side_updates, debug),
-            Err(CallbackError::PreventUpdate) => StatusCode::NO_CONTENT.into_response(),
-            Err(error) => failed(registered, outputs, &error, debug),
+        } => match outcome {
+            JobOutcome::Done { outputs: values } => {
+                encode(registered, outputs, values, side_updates, debug)
+            }
+            JobOutcome::Prevented => StatusCode::NO_CONTENT.into_response(),
+            JobOutcome::Invalid { argument, problem } => ProtocolError::InvalidArgument {
+                callback: registered.spec.name.clone(),
+                argument,
+                problem,
+            }
+            .into_response(),
+            JobOutcome::Expired { timeout_ms } => failed(
+                registered,
+                outputs,
+                &CallbackError::msg(format!(
+                    "the background job was stopped after its timeout of {:?}",
+                    Duration::from_millis(timeout_ms)
+                )),
+                debug,
+            ),
+            JobOutcome::Failed { message } => {
+                failed(registered, outputs, &CallbackError::msg(message), debug)
+            }
+            _ => failed(
+                registered,
+                outputs,
+                &CallbackError::msg("the background job ended in a way this server cannot show"),
+                debug,
+            ),
         },
-        // Delivered, cancelled, or cleaned up: nothing more to send.
-        _ => StatusCode::NO_CONTENT.into_response(),
+        // Cancelled (by the page, or abandoned): nothing more to send.
+        JobPoll::Cancelled => StatusCode::NO_CONTENT.into_response(),
+        // The page polls a job nobody knows: say so rather than leave the
+        // page's output silently stale (through `on_error` when it has one).
+        _ => {
+            let lost = ProtocolError::JobLost {
+                callback: registered.spec.name.clone(),
+            };
+            if registered.on_error.is_some() {
+                failed(registered, outputs, &CallbackError::msg(&lost), debug)
+            } else {
+                lost.into_response()
+            }
+        }
     }
 }

@@ -156,8 +156,15 @@ async fn a_job_reports_progress_side_updates_and_its_result() {
     );
     assert!(!side_seen.is_empty(), "set_props arrived while the job ran");
     assert_eq!(steps.0.load(Ordering::SeqCst), 5);
-    // Delivered once: a later poll has nothing to send.
-    assert_eq!(poll(&client, &end, &started).await.status(), 204);
+    // Delivered once: a later poll finds the job gone, and says so.
+    let again = poll(&client, &end, &started).await;
+    assert_eq!(again.status(), 410);
+    assert_eq!(again.json()["error"], "job_lost");
+    assert!(
+        again.text().contains("the background job was lost"),
+        "{}",
+        again.text()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
