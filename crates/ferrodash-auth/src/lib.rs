@@ -22,7 +22,7 @@ mod session;
 mod users;
 
 pub use credentials::{Credentials, CredentialsError};
-pub use limiter::{Attempt, LoginLimiter};
+pub use limiter::{Attempt, LimiterError, LoginLimiter};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     IdTokenError, OidcClient, OidcConfig, OidcEndpoint, OidcError, OidcIds, PendingLogin,

@@ -3,4 +3,5 @@
 mod cli;
 #[cfg(feature = "oidc")]
 mod oidc;
+mod redis_limiter;
 mod redis_sessions;

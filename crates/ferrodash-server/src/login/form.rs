@@ -196,7 +196,20 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
             "Enter your user name and your password.",
         );
     }
-    if let Attempt::RetryAfter(wait) = login.limiter.check(&address, name) {
+    let attempt = match login.limiter.check(&address, name).await {
+        Ok(attempt) => attempt,
+        Err(error) => {
+            tracing::warn!(%error, "login refused: the limiter cannot count attempts");
+            let mut page = form(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Logging in is not possible right now. Try again in a moment.",
+            );
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return page;
+        }
+    };
+    if let Attempt::RetryAfter(wait) = attempt {
         LoginCounts::add(&login.counts.limited);
         tracing::warn!(%address, "login refused: too many failed attempts");
         let minutes = wait.as_secs().div_ceil(60).max(1);
@@ -210,13 +223,17 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
     }
     match credentials.verify(name, password).await {
         Ok(Some(user)) => {
-            login.limiter.succeeded(&address, name);
+            if let Err(error) = login.limiter.succeeded(&address, name).await {
+                tracing::warn!(%error, "a successful login could not clear its failures");
+            }
             LoginCounts::add(&login.counts.succeeded);
             tracing::info!(user = %user.id, "logged in");
             start_session(login, &headers, user, &next).await
         }
         Ok(None) => {
-            login.limiter.failed(&address, name);
+            if let Err(error) = login.limiter.failed(&address, name).await {
+                tracing::warn!(%error, "a failed login could not be counted");
+            }
             LoginCounts::add(&login.counts.failed);
             tracing::info!(%address, "login failed: wrong user name or password");
             // The form again with the error, as 200: a 401 would need a

@@ -107,7 +107,12 @@ async fn basic_user(
     if let Some(user) = verified.get(&sent) {
         return Ok(Some(user));
     }
-    if let Attempt::RetryAfter(wait) = login.limiter.check(address, &sent.name) {
+    let attempt = login
+        .limiter
+        .check(address, &sent.name)
+        .await
+        .map_err(|error| ProtocolError::Unavailable(error.to_string()).into_response())?;
+    if let Attempt::RetryAfter(wait) = attempt {
         LoginCounts::add(&login.counts.limited);
         return Err(too_many(
             wait,
@@ -120,13 +125,17 @@ async fn basic_user(
     }
     match credentials.verify(&sent.name, &sent.password).await {
         Ok(Some(user)) => {
-            login.limiter.succeeded(address, &sent.name);
+            if let Err(error) = login.limiter.succeeded(address, &sent.name).await {
+                tracing::warn!(%error, "a successful login could not clear its failures");
+            }
             LoginCounts::add(&login.counts.succeeded);
             verified.put(&sent, user.clone());
             Ok(Some(user))
         }
         Ok(None) => {
-            login.limiter.failed(address, &sent.name);
+            if let Err(error) = login.limiter.failed(address, &sent.name).await {
+                tracing::warn!(%error, "a failed login could not be counted");
+            }
             LoginCounts::add(&login.counts.failed);
             tracing::info!(%address, "basic auth: wrong user name or password");
             Ok(None)

@@ -53,7 +53,7 @@ pub(crate) use oidc::{oidc_callback, oidc_start};
 pub struct Login {
     pub(crate) method: Method,
     pub(crate) sessions: Option<Sessions>,
-    pub(crate) limiter: LoginLimiter,
+    pub(crate) limiter: Arc<LoginLimiter>,
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: Option<String>,
     #[cfg(feature = "oidc")]
@@ -99,7 +99,7 @@ impl Login {
         Self {
             method,
             sessions: None,
-            limiter: LoginLimiter::default(),
+            limiter: Arc::new(LoginLimiter::default()),
             trusted_proxies: Vec::new(),
             title: None,
             #[cfg(feature = "oidc")]
@@ -144,9 +144,12 @@ impl Login {
     }
 
     /// How failed logins are limited (default: 5 per client address and
-    /// per user name in 15 minutes, then 429 with `Retry-After`).
-    pub fn limiter(mut self, limiter: LoginLimiter) -> Self {
-        self.limiter = limiter;
+    /// per user name in 15 minutes, then 429 with `Retry-After`, counted in
+    /// this process). Give every process of an app one limiter in Redis
+    /// ([`LoginLimiter::connect_redis`]) so the counts are shared; while
+    /// its Redis does not answer, logins get 503.
+    pub fn limiter(mut self, limiter: impl Into<Arc<LoginLimiter>>) -> Self {
+        self.limiter = limiter.into();
         self
     }
 
@@ -241,7 +244,7 @@ impl LoginCounts {
 pub(crate) struct LoginState {
     pub(crate) method: Method,
     pub(crate) sessions: Sessions,
-    pub(crate) limiter: LoginLimiter,
+    pub(crate) limiter: Arc<LoginLimiter>,
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: String,
     pub(crate) counts: LoginCounts,

@@ -354,6 +354,56 @@ async fn failed_logins_are_limited_with_retry_after() {
     assert_eq!(samples["ferrodash_logins_total{outcome=rate_limited}"], 1.0);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn failed_logins_count_across_processes_and_a_down_limiter_answers_503() {
+    use ferrodash_testing::redis_server::RedisServer;
+    let mut redis = RedisServer::start().await.expect("redis-server starts");
+    let limiter = |url: String| async move {
+        ferrodash_auth::LoginLimiter::connect_redis(&url)
+            .await
+            .expect("Redis answers")
+    };
+    // Two processes of one app, one Redis: three failures through one and
+    // two through the other make five.
+    let one = TestClient::new(
+        &builder(Login::form(users()).limiter(limiter(redis.url()).await))
+            .build()
+            .unwrap(),
+    );
+    let two = TestClient::new(
+        &builder(Login::form(users()).limiter(limiter(redis.url()).await))
+            .build()
+            .unwrap(),
+    );
+    for client in [&one, &two, &one, &two, &one] {
+        let wrong = client.log_in("bob", "guess guess guess").await.unwrap_err();
+        assert!(wrong.text().contains("Wrong user name or password."));
+    }
+    let limited = two.log_in("bob", BOB_PASSWORD).await.unwrap_err();
+    assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
+
+    redis.stop().await.unwrap();
+    let down = one.log_in("alice", ALICE_PASSWORD).await.unwrap_err();
+    assert_eq!(down.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(down.header("retry-after").is_some());
+    assert!(
+        down.text().contains("Logging in is not possible right now"),
+        "{}",
+        down.text()
+    );
+    // Back up (empty): logins go ahead again.
+    redis.restart().await.unwrap();
+    let mut outcome = one.log_in("alice", ALICE_PASSWORD).await;
+    for _ in 0..50 {
+        if outcome.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        outcome = one.log_in("alice", ALICE_PASSWORD).await;
+    }
+    assert!(outcome.is_ok(), "logins work once Redis is back");
+}
+
 fn parse_metrics(text: &str) -> HashMap<String, f64> {
     let lines = text.lines().map(|l| Ok(l.to_owned()));
     let scrape = prometheus_parse::Scrape::parse(lines).expect("Prometheus text");
