@@ -28,6 +28,7 @@ mod callback;
 mod config;
 mod cookies;
 mod csrf;
+mod dispatch;
 mod index;
 mod login;
 mod metrics;

@@ -179,26 +179,67 @@ pub(crate) fn json_error(status: StatusCode, code: &str, message: &str) -> Respo
     )
 }
 
+/// A failure on the server side, logged under a correlation id when it is
+/// made; the answer carries the id, and the details only in debug mode.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    what: String,
+    detail: String,
+    correlation_id: String,
+}
+
+impl Failure {
+    /// Logs `what` went wrong (`detail`) under a new correlation id.
+    pub(crate) fn new(what: &str, detail: &str) -> Self {
+        let correlation_id = uuid::Uuid::new_v4().simple().to_string();
+        tracing::error!(correlation_id = %correlation_id, error = %detail, "{what}");
+        Self {
+            what: what.to_owned(),
+            detail: detail.to_owned(),
+            correlation_id,
+        }
+    }
+
+    /// What the client is told: the details in debug mode, else where the
+    /// log has them.
+    pub(crate) fn message(&self, debug: bool) -> String {
+        if debug {
+            format!(
+                "{} (correlation id {}):\n{}\n",
+                self.what, self.correlation_id, self.detail
+            )
+        } else {
+            format!(
+                "{}; the server log has the details under correlation id {}",
+                self.what, self.correlation_id
+            )
+        }
+    }
+
+    /// A 500 answer.
+    pub(crate) fn into_response(self, debug: bool) -> Response {
+        if debug {
+            // The dev tools show a plain-text body in a <pre>.
+            let mut response =
+                (StatusCode::INTERNAL_SERVER_ERROR, self.message(true)).into_response();
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/plain; charset=utf-8"),
+            );
+            response
+        } else {
+            let body = json!({
+                "error": "internal_error",
+                "message": self.message(false),
+                "correlation_id": self.correlation_id,
+            });
+            json_response(StatusCode::INTERNAL_SERVER_ERROR, body.to_string())
+        }
+    }
+}
+
 /// A 500 answer for a failure on the server side: logged with a correlation
 /// id that the answer carries too; details reach the browser only in debug mode.
 pub(crate) fn server_error(what: &str, detail: &str, debug: bool) -> Response {
-    let correlation_id = uuid::Uuid::new_v4().simple().to_string();
-    tracing::error!(correlation_id = %correlation_id, error = %detail, "{what}");
-    if debug {
-        // The dev tools show a plain-text body in a <pre>.
-        let body = format!("{what} (correlation id {correlation_id}):\n{detail}\n");
-        let mut response = (StatusCode::INTERNAL_SERVER_ERROR, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/plain; charset=utf-8"),
-        );
-        response
-    } else {
-        let body = json!({
-            "error": "internal_error",
-            "message": format!("{what}; the server log has the details under correlation id {correlation_id}"),
-            "correlation_id": correlation_id,
-        });
-        json_response(StatusCode::INTERNAL_SERVER_ERROR, body.to_string())
-    }
+    Failure::new(what, detail).into_response(debug)
 }

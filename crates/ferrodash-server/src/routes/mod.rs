@@ -1,5 +1,6 @@
 //! The HTTP routes of an app (dash-protocol §1).
 
+mod background;
 mod health;
 mod pages;
 mod static_files;
