@@ -102,6 +102,9 @@ pub struct CallbackSpec {
     pub optional: bool,
     /// Leave out of the loading state (for streaming callbacks).
     pub persistent: bool,
+    /// Answered over the WebSocket (`_dash-ws-callback`) rather than an
+    /// HTTP POST, where the browser can.
+    pub websocket: bool,
     /// Allows an output that is also an input of this same callback (the Dash
     /// pattern that keeps two components in sync inside one callback).
     pub allow_self_loop: bool,
@@ -242,7 +245,7 @@ impl CallbackSpec {
         m.insert("no_output".into(), Value::Bool(self.outputs.is_empty()));
         m.insert("optional".into(), Value::Bool(self.optional));
         m.insert("hidden".into(), Value::Bool(self.hidden));
-        m.insert("websocket".into(), Value::Bool(false));
+        m.insert("websocket".into(), Value::Bool(self.websocket));
         m.insert("persistent".into(), Value::Bool(self.persistent));
         if !self.running.is_empty() {
             let mut on = Map::new();

@@ -79,6 +79,8 @@ pub(crate) struct AppInner {
     pub(crate) readiness: Vec<(String, ReadinessCheck)>,
     /// The app's own metrics, appended to `/metrics`.
     pub(crate) metric_sources: Vec<MetricSource>,
+    /// Whether `_dash-ws-callback` is served (WebSocket callbacks).
+    pub(crate) websocket: bool,
 }
 
 /// Writes an app's own metrics in Prometheus's text format.
@@ -381,6 +383,28 @@ impl AppBuilder {
         self
     }
 
+    /// Answers every callback (but background ones) over the page's
+    /// WebSocket where the browser can, not only those marked
+    /// [`websocket`](Callback::websocket) (Dash's `websocket_callbacks`).
+    pub fn websocket_callbacks(mut self, on: bool) -> Self {
+        self.config.websocket.enabled = on;
+        self
+    }
+
+    /// Origins besides the app's own that may open its WebSocket, as
+    /// browsers send them (`https://portal.example.com`): for an app whose
+    /// pages are served from another host than the app itself.
+    pub fn websocket_allowed_origins<S: Into<String>>(
+        mut self,
+        origins: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.config
+            .websocket
+            .allowed_origins
+            .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
     /// Where background callbacks run (default: an [`InProcessQueue`]). A
     /// [`RedisJobQueue`](crate::RedisJobQueue) is shared by every process
     /// of the app (give them the same [`secret_key`](Self::secret_key)).
@@ -525,6 +549,16 @@ impl AppBuilder {
         for callback in &mut callbacks_in {
             check_signature(callback, &mut errors);
             if let Some(options) = &callback.background {
+                if callback.spec.websocket {
+                    errors.push(BuildError::InvalidSetting {
+                        setting: "websocket",
+                        problem: format!(
+                            "callback `{}` is a background callback, which the page always \
+                             polls over HTTP: it cannot also be a WebSocket callback",
+                            callback.spec.name
+                        ),
+                    });
+                }
                 check_background(&callback.spec, options, &mut errors);
                 callback.spec.background_interval_ms =
                     Some(u64::try_from(options.interval.as_millis()).unwrap_or(u64::MAX));
@@ -711,7 +745,10 @@ impl AppBuilder {
                 ferrodash_core::Component::new("dash_html_components", "Div").children(all),
             ))
         };
+        let websocket =
+            self.config.websocket.enabled || callbacks.values().any(|c| c.spec.websocket);
         let index = IndexPage::render(&IndexInputs {
+            websocket,
             config: &self.config,
             assets: &assets,
             packages: &self.packages,
@@ -756,6 +793,7 @@ impl AppBuilder {
                 readiness: self.readiness,
                 metric_sources: self.metric_sources,
                 assets_prefix,
+                websocket,
             }),
         };
         // The queue's workers run this app's jobs, whichever process

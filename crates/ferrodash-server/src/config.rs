@@ -59,6 +59,42 @@ pub struct AppConfig {
     /// `secret_key` (32 bytes or more, not one repeated byte) or with debug
     /// features on, and its cookies are `Secure`.
     pub production: bool,
+    /// WebSocket callbacks (`_dash-ws-callback`).
+    pub websocket: WebSocketConfig,
+}
+
+/// WebSocket callbacks: the route `_dash-ws-callback` is served, and the
+/// page opens the socket, when [`enabled`](Self::enabled) is on or a
+/// callback is marked [`websocket`](crate::Callback::websocket).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WebSocketConfig {
+    /// Every callback (but background ones) goes over the WebSocket where
+    /// the browser can (default off: only those marked `websocket`).
+    pub enabled: bool,
+    /// Origins besides the app's own (its `Host`) that may open the socket,
+    /// exactly as browsers send them, like `https://portal.example.com`.
+    pub allowed_origins: Vec<String>,
+    /// The page closes a socket idle this long (default 5 minutes).
+    pub inactivity_timeout: std::time::Duration,
+    /// How long a callback waits for the page's answer to a prop it asked
+    /// for (default 30 s).
+    pub get_props_timeout: std::time::Duration,
+    /// Callbacks one connection may run at once (default 64); more are
+    /// answered with an error.
+    pub max_running_per_connection: usize,
+}
+
+impl Default for WebSocketConfig {
+    fn default() -> Self {
+        Self {
+            enabled: false,
+            allowed_origins: Vec::new(),
+            inactivity_timeout: std::time::Duration::from_secs(300),
+            get_props_timeout: std::time::Duration::from_secs(30),
+            max_running_per_connection: 64,
+        }
+    }
 }
 
 impl Default for AppConfig {
@@ -85,6 +121,7 @@ impl Default for AppConfig {
             csrf_protection: true,
             secure_cookies: false,
             production: false,
+            websocket: WebSocketConfig::default(),
         }
     }
 }

@@ -88,6 +88,9 @@ pub(crate) struct IndexPage {
 
 /// What goes into the index page.
 pub(crate) struct IndexInputs<'a> {
+    /// Whether the app serves WebSocket callbacks: the page then opens the
+    /// socket.
+    pub(crate) websocket: bool,
     pub(crate) config: &'a AppConfig,
     pub(crate) assets: &'a AssetsIndex,
     pub(crate) packages: &'a [ComponentPackage],
@@ -388,6 +391,17 @@ fn config_json(inputs: &IndexInputs<'_>) -> Map<String, Value> {
             "hot_reload".into(),
             json!({"interval": dev.hot_reload_interval_ms, "max_retry": dev.hot_reload_max_retry}),
         );
+    }
+    // Only an app that serves the socket says where it is: the page opens
+    // it at load, and WebSocket callbacks wait for it.
+    if inputs.websocket {
+        let worker = suite_url(
+            config,
+            "dash",
+            crate::ws::worker_path(),
+            ferrodash_frontend::DASH_VERSION,
+        );
+        m.insert("websocket".into(), crate::ws::config_block(config, &worker));
     }
     if let Some(layout) = inputs.validation_layout
         && !config.suppress_callback_exceptions

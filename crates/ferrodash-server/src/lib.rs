@@ -15,6 +15,7 @@
 //! | `GET /_dash-component-suites/…` | Dash's browser packages, embedded |
 //! | `GET /assets/…` | the assets folder |
 //! | `GET /_reload-hash` | hot reload |
+//! | `GET /_dash-ws-callback` | WebSocket callbacks, when the app has any |
 //! | `GET /_favicon.ico` | the default favicon |
 //! | `GET /health`, `GET /ready`, `GET /metrics` | health, readiness, Prometheus metrics |
 //! | `GET`/`POST /login`, `GET`/`POST /logout` | the login page and logout, with a [`Login`] |
@@ -41,6 +42,7 @@ mod security;
 mod serve;
 mod signing;
 mod state;
+mod ws;
 
 pub use app::{App, AppBuilder};
 pub use background::{
@@ -48,7 +50,7 @@ pub use background::{
     JobOutcome, JobPoll, JobQueue, JobState, Progress, RedisJobQueue,
 };
 pub use callback::*;
-pub use config::{AppConfig, DevTools};
+pub use config::{AppConfig, DevTools, WebSocketConfig};
 pub use ferrodash_auth::Principal;
 pub use index::DEFAULT_INDEX_TEMPLATE;
 pub use login::Login;
@@ -57,6 +59,7 @@ pub use pages::{Page, PageInfo};
 pub use rejection::ProtocolError;
 pub use security::SecurityConfig;
 pub use serve::serve_router;
+pub use ws::Live;
 
 /// The axum version the server is built on, for mounting apps in larger routers.
 pub use axum;

@@ -17,12 +17,13 @@ const BUCKETS: [f64; 12] = [
 ];
 
 /// The routes requests are counted by.
-pub(crate) const ROUTES: [&str; 10] = [
+pub(crate) const ROUTES: [&str; 11] = [
     "index",
     "login",
     "layout",
     "dependencies",
     "update",
+    "websocket",
     "component_suites",
     "assets",
     "reload",

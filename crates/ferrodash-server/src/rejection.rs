@@ -90,6 +90,12 @@ pub enum ProtocolError {
         /// The callback's name.
         callback: String,
     },
+    /// A request to the WebSocket route that is not a WebSocket handshake.
+    #[error("not a WebSocket handshake: {0}")]
+    NotWebSocket(String),
+    /// A WebSocket handshake from an origin that may not connect.
+    #[error("WebSocket refused: {0}")]
+    WebSocketOrigin(String),
     /// A service the request needs (the job queue's Redis, say) does not
     /// answer: try again shortly (503 with `Retry-After`).
     #[error("{0}; try again shortly")]
@@ -112,6 +118,8 @@ impl ProtocolError {
             Self::Csrf(_) | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::LoginRequired => StatusCode::UNAUTHORIZED,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotWebSocket(_) => StatusCode::BAD_REQUEST,
+            Self::WebSocketOrigin(_) => StatusCode::FORBIDDEN,
             Self::JobLost { .. } => StatusCode::GONE,
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => StatusCode::FORBIDDEN,
@@ -137,6 +145,8 @@ impl ProtocolError {
             Self::LoginRequired => "login_required",
             Self::Forbidden { .. } => "forbidden",
             Self::Unavailable(_) => "unavailable",
+            Self::NotWebSocket(_) => "not_websocket",
+            Self::WebSocketOrigin(_) => "websocket_origin",
             Self::JobLost { .. } => "job_lost",
             Self::JobHandle { problem, .. } => match problem {
                 crate::background::HandleProblem::Invalid => "invalid_job_handle",

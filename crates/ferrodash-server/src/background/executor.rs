@@ -145,6 +145,7 @@ impl JobExecutor for AppExecutor {
             scope: scope.clone(),
             app_state: app.state.clone(),
             job: Some(link),
+            live: None,
             next_input: 0,
             next_state: 0,
         };

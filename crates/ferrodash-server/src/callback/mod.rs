@@ -192,6 +192,26 @@ impl Callback {
         self
     }
 
+    /// Answers the callback over the page's WebSocket (`_dash-ws-callback`)
+    /// instead of an HTTP POST: no request per call, and its
+    /// [`SetProps`] updates reach the page at once, while it runs. A
+    /// browser without `SharedWorker` uses HTTP as usual.
+    pub fn websocket(mut self) -> Self {
+        self.spec.websocket = true;
+        self
+    }
+
+    /// A WebSocket callback that keeps running and pushes updates with
+    /// [`SetProps`] (a live ticker), kept out of the page's loading state.
+    /// Give it no outputs and no inputs: the page starts it when it loads
+    /// and again whenever its socket reconnects; end its loop when
+    /// [`Live::closed`](crate::Live::closed) resolves.
+    pub fn persistent(mut self) -> Self {
+        self.spec.persistent = true;
+        self.spec.websocket = true;
+        self
+    }
+
     /// Hides the callback in the dev tools' callback graph.
     pub fn hidden(mut self) -> Self {
         self.spec.hidden = true;

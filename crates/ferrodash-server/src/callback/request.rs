@@ -19,7 +19,7 @@ pub(crate) enum SideUpdates {
     /// To a background job's link, delivered on the page's polls.
     Job(ferrodash_jobs::JobLink),
     /// Sent to the page at once (a WebSocket callback).
-    Stream(tokio::sync::mpsc::UnboundedSender<PropsUpdate>),
+    Live(crate::ws::LiveLink),
 }
 
 impl Default for SideUpdates {
@@ -36,10 +36,7 @@ impl SideUpdates {
                 .unwrap_or_else(std::sync::PoisonError::into_inner)
                 .push((id, props)),
             Self::Job(link) => link.push_side_update(id, props),
-            Self::Stream(sender) => {
-                // The page is gone when the socket closed: nothing to tell.
-                let _ = sender.send((id, props));
-            }
+            Self::Live(link) => link.set_props(&id, props),
         }
     }
 
@@ -51,7 +48,7 @@ impl SideUpdates {
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner),
             ),
-            Self::Job(_) | Self::Stream(_) => Vec::new(),
+            Self::Job(_) | Self::Live(_) => Vec::new(),
         }
     }
 }
@@ -72,6 +69,8 @@ pub struct CallbackRequest {
     pub(crate) scope: ferrodash_cache::Scope,
     /// Set when the callback runs as a background job.
     pub(crate) job: Option<ferrodash_jobs::JobLink>,
+    /// Set when the callback runs for a WebSocket request.
+    pub(crate) live: Option<crate::ws::LiveLink>,
     pub(crate) next_input: usize,
     pub(crate) next_state: usize,
 }

@@ -178,4 +178,3 @@ pub(super) fn check_dependencies(
     }
     Ok(())
 }
-

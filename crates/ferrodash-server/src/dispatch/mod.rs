@@ -60,6 +60,8 @@ pub(crate) struct Caller {
     pub(crate) headers: HeaderMap,
     pub(crate) user: Option<ferrodash_auth::Principal>,
     pub(crate) side_updates: SideUpdates,
+    /// The connection of a WebSocket request.
+    pub(crate) live: Option<crate::ws::LiveLink>,
 }
 
 /// Runs a checked (non-background) callback and encodes its answer.
@@ -77,6 +79,7 @@ pub(crate) async fn run(app: &AppInner, checked: Checked<'_>, caller: Caller) ->
         user: caller.user,
         app_state: app.state.clone(),
         job: None,
+        live: caller.live,
         next_input: 0,
         next_state: 0,
     };

@@ -33,10 +33,7 @@ pub(super) async fn start_job(
 ) -> Result<Answer, ProtocolError> {
     // Identical inputs on the same callback, for the same user, share a key.
     let request = UpdateRequest::from_slice(payload.body.as_bytes())?;
-    let scope = payload
-        .scope
-        .clone()
-        .map_or(Scope::Public, Scope::User);
+    let scope = payload.scope.clone().map_or(Scope::Public, Scope::User);
     let args = json!([
         CallbackRequest::values_of(&request.inputs.into_iter().map(Some).collect::<Vec<_>>()),
         CallbackRequest::values_of(&request.state.into_iter().map(Some).collect::<Vec<_>>())

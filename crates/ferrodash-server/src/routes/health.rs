@@ -92,6 +92,8 @@ fn route_of(path: &str, assets: &str) -> usize {
         "login"
     } else if path.ends_with("/_dash-update-component") {
         "update"
+    } else if path.ends_with("/_dash-ws-callback") {
+        "websocket"
     } else if path.ends_with("/_dash-layout") {
         "layout"
     } else if path.ends_with("/_dash-dependencies") {

@@ -58,6 +58,9 @@ impl App {
                     .route("/login/oidc/callback", get(crate::login::oidc_callback));
             }
         }
+        if self.inner.websocket {
+            inner = inner.route(crate::ws::ROUTE, get(crate::ws::upgrade));
+        }
         if self.inner.config.metrics_endpoint {
             inner = inner.route("/metrics", get(health::metrics));
         }

@@ -136,6 +136,7 @@ async fn dispatch(
             headers,
             user,
             side_updates: SideUpdates::default(),
+            live: None,
         };
         return Ok(dispatch::run(&app.inner, checked, caller).await);
     };

@@ -884,3 +884,74 @@ async fn public_prefixes_do_not_open_the_index_page() {
     let alice = client.log_in("alice", ALICE_PASSWORD).await.unwrap();
     assert!(alice.get("/").await.text().contains("_dash-config"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn websocket_callbacks_follow_the_login_and_end_with_the_session() {
+    use crate::ws_client::{answer_to, connect, csrf_cookie, send};
+    let app = builder(Login::form(users()))
+        .websocket_callbacks(true)
+        .build()
+        .unwrap();
+    let server = ferrodash_testing::server::spawn_router(app.router())
+        .await
+        .unwrap();
+    // Anonymous: the handshake is refused like any of Dash's requests.
+    assert_eq!(
+        connect(&server, Some("own"), &csrf_cookie()).await.err(),
+        Some(401)
+    );
+    let request = |id: &str, output: &str| {
+        json!({"type": "callback_request", "rendererId": "r", "requestId": id, "payload": {
+            "output": format!("{output}.children"), "outputs": {"id": output, "property": "children"},
+            "inputs": [{"id": "go", "property": "n_clicks", "value": 1}], "changedPropIds": ["go.n_clicks"]}})
+    };
+    let bob = TestClient::new(&app)
+        .log_in("bob", BOB_PASSWORD)
+        .await
+        .unwrap();
+    let cookies = format!("{}; ferrodash_session={}", csrf_cookie(), session_of(&bob));
+    let mut socket = connect(&server, Some("own"), &cookies).await.unwrap();
+    send(&mut socket, request("1", "me")).await;
+    let (answer, _) = answer_to(&mut socket, "1").await;
+    assert_eq!(
+        answer["payload"]["data"]["response"]["me"]["children"],
+        "Bob Sales (sales)"
+    );
+    // Groups apply as over HTTP.
+    send(&mut socket, request("2", "secret")).await;
+    let (answer, _) = answer_to(&mut socket, "2").await;
+    assert_eq!(answer["payload"]["status"], "error");
+    assert!(
+        answer["payload"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs the group `admin`"),
+        "{answer}"
+    );
+    // A logout (in another tab) ends the socket's access at its next request.
+    let mut logout = post_form(&bob, "/logout", "");
+    logout
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    assert_eq!(bob.send(logout).await.status(), StatusCode::SEE_OTHER);
+    send(&mut socket, request("3", "me")).await;
+    let (answer, _) = answer_to(&mut socket, "3").await;
+    assert_eq!(answer["payload"]["status"], "error");
+    assert!(
+        answer["payload"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("log in first"),
+        "{answer}"
+    );
+    use futures_util::StreamExt;
+    let closed = tokio::time::timeout(std::time::Duration::from_secs(5), socket.next())
+        .await
+        .unwrap();
+    match closed {
+        Some(Ok(tokio_tungstenite::tungstenite::Message::Close(Some(frame)))) => {
+            assert_eq!(u16::from(frame.code), 4001);
+        }
+        other => panic!("{other:?}"),
+    }
+}

@@ -13,3 +13,5 @@ mod security_headers;
 mod server_store;
 mod static_files;
 mod support;
+mod websocket;
+mod ws_client;
