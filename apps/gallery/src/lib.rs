@@ -118,6 +118,12 @@ pub const EXAMPLES: &[Example] = &[
         build: |prefix, _| example_clientside::app(prefix),
     },
     Example {
+        path: "/live/",
+        title: "Live over a WebSocket",
+        blurb: "Callbacks answered over one WebSocket instead of a request each, a callback that asks the page for a value, and a counter the server pushes.",
+        build: |prefix, _| example_live::app(prefix),
+    },
+    Example {
         path: "/background/",
         title: "Background job",
         blurb: "A long job with a progress bar, a disabled button while it runs, live log lines and cancel.",

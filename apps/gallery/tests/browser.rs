@@ -444,6 +444,112 @@ struct Sample {
     log: String,
 }
 
+/// The live example: every callback goes over the page's WebSocket, a
+/// persistent callback pushes updates, and a page of another origin cannot
+/// open the socket.
+#[tokio::test(flavor = "multi_thread")]
+async fn live_callbacks_answer_over_the_websocket_and_push_updates() -> TestResult {
+    let server = gallery().await;
+    let browser = Browser::launch().await?;
+    let page = open(&browser, &server, "/live/", "#shout-out").await?;
+    // Every text the ticker shows, as the page draws it.
+    page.run(
+        "window.__ticks = []; new MutationObserver(() => \
+         window.__ticks.push(document.querySelector('#ticker').textContent)) \
+         .observe(document.querySelector('#ticker'), {childList: true, subtree: true, characterData: true});",
+    )
+    .await?;
+    page.wait_for_text("#shout-out", "HELLO").await?;
+    page.wait_for_text("#shout-status", "answered over the WebSocket (5 characters)")
+        .await?;
+    page.clear_and_type("#shout-input", "live").await?;
+    page.wait_for_text("#shout-out", "LIVE").await?;
+    page.click("#read").await?;
+    page.wait_for_text("#slider-said", "The slider is at 3.").await?;
+    // The persistent callback pushes ten updates, one after another.
+    page.wait_until("window.__ticks.length >= 10").await?;
+    let ticks: Vec<String> = page.eval("window.__ticks").await?;
+    let numbers: Vec<u64> = ticks
+        .iter()
+        .map(|t| t.trim_start_matches("Update ").parse().expect("an update number"))
+        .collect();
+    assert!(
+        numbers.windows(2).all(|w| w[1] == w[0] + 1),
+        "updates in order: {ticks:?}"
+    );
+    // No callback went over HTTP: none in the page's requests, none on the
+    // server.
+    let posts: u64 = page
+        .eval(
+            "performance.getEntriesByType('resource')\
+             .filter(e => e.name.includes('_dash-update-component')).length",
+        )
+        .await?;
+    assert_eq!(posts, 0);
+    let metrics = reqwest_text(&server.url("/live/metrics")).await;
+    let count = |route: &str| -> u64 {
+        metrics
+            .lines()
+            .filter(|l| {
+                l.starts_with("ferrodash_http_requests_total")
+                    && l.contains(&format!("route=\"{route}\""))
+            })
+            .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+            .sum()
+    };
+    assert_eq!(count("update"), 0, "no callback request over HTTP:\n{metrics}");
+    assert!(count("websocket") >= 1, "the socket was opened:\n{metrics}");
+    page.screenshot(std::env::temp_dir().join("ferrodash-live.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+
+    // A page of another origin (another port: the same site, so the page's
+    // cookies go along, and no CSP of ours in the way) cannot open the
+    // socket; the app's own page can.
+    let socket_url = server
+        .url("/live/_dash-ws-callback")
+        .replacen("http://", "ws://", 1);
+    let try_open = format!(
+        "new Promise((done) => {{ const s = new WebSocket('{socket_url}'); \
+         s.onopen = () => {{ s.close(); done('open'); }}; \
+         s.onclose = (e) => done('closed ' + e.code); \
+         setTimeout(() => done('no answer'), 10000); }})"
+    );
+    let own: String = page.eval(&try_open).await?;
+    assert_eq!(own, "open");
+    let elsewhere = spawn_router(ferrodash::axum::Router::new().route(
+        "/",
+        ferrodash::axum::routing::get(|| async {
+            ferrodash::axum::response::Html("<p id=elsewhere>another site</p>")
+        }),
+    ))
+    .await?;
+    let other = browser.open(&elsewhere.url("/")).await?;
+    other.wait_for("#elsewhere").await?;
+    let refused: String = other.eval(&try_open).await?;
+    assert_eq!(refused, "closed 1006");
+    let metrics = reqwest_text(&server.url("/live/metrics")).await;
+    assert!(
+        metrics.contains("ferrodash_http_requests_total{route=\"websocket\",status=\"4xx\"} 1"),
+        "the handshake was refused with 403:\n{metrics}"
+    );
+    Ok(())
+}
+
+/// A GET over plain HTTP, its body.
+async fn reqwest_text(url: &str) -> String {
+    let (host, path) = url.trim_start_matches("http://").split_once('/').expect("a URL");
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("the server");
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream
+        .write_all(format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .await
+        .expect("sent");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.expect("read");
+    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn background_job_shows_progress_and_cancel_stops_it() -> TestResult {
     use std::sync::atomic::Ordering;
