@@ -34,6 +34,25 @@ impl<C: Credentials + ?Sized> Credentials for Arc<C> {
     }
 }
 
+/// Checks a bearer token (an API token of a user, for a program acting
+/// for them): the user it belongs to, or `Ok(None)` for a token nobody has.
+pub trait BearerTokens: Send + Sync + 'static {
+    /// The user `token` belongs to.
+    fn verify<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>>;
+}
+
+impl<T: BearerTokens + ?Sized> BearerTokens for Arc<T> {
+    fn verify<'a>(
+        &'a self,
+        token: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>> {
+        (**self).verify(token)
+    }
+}
+
 #[cfg(feature = "users")]
 impl Credentials for crate::Users {
     fn verify<'a>(

@@ -11,18 +11,24 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod counters;
 mod credentials;
 mod limiter;
 #[cfg(feature = "oidc")]
 mod oidc;
+mod rate;
 mod redirect;
 mod redis_store;
 mod session;
 #[cfg(feature = "users")]
+mod tokens;
+#[cfg(feature = "users")]
 mod users;
 
-pub use credentials::{Credentials, CredentialsError};
-pub use limiter::{Attempt, LimiterError, LoginLimiter};
+pub use credentials::{BearerTokens, Credentials, CredentialsError};
+pub use counters::LimiterError;
+pub use limiter::{Attempt, LoginLimiter};
+pub use rate::{Rate, RateLimiter};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     IdTokenError, OidcClient, OidcConfig, OidcEndpoint, OidcError, OidcIds, PendingLogin,
@@ -33,5 +39,7 @@ pub use session::{
     BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
     Sessions,
 };
+#[cfg(feature = "users")]
+pub use tokens::TOKEN_PREFIX;
 #[cfg(feature = "users")]
 pub use users::{UserError, Users};

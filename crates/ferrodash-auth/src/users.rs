@@ -107,7 +107,14 @@ impl Users {
     pub async fn open(bind: Bind) -> Result<Self, UserError> {
         bind.execute_script("ferrodash_users schema", SCHEMA)
             .await?;
+        bind.execute_script("ferrodash_api_tokens schema", crate::tokens::SCHEMA)
+            .await?;
         Ok(Self { bind })
+    }
+
+    /// The database the users are in.
+    pub(crate) const fn bind(&self) -> &Bind {
+        &self.bind
     }
 
     async fn row(&self, name: &str) -> Result<Option<Row>, UserError> {
@@ -206,14 +213,11 @@ impl Users {
                     .is_ok()
         };
         Ok(match row {
-            Some(row) if matches => Some(
-                Principal::new(row.name, row.display_name).with_groups(
-                    row.user_groups
-                        .split(',')
-                        .filter(|g| !g.is_empty())
-                        .map(str::to_owned),
-                ),
-            ),
+            Some(row) if matches => Some(principal_of(
+                row.name,
+                row.display_name,
+                &row.user_groups,
+            )),
             _ => None,
         })
     }
@@ -235,8 +239,18 @@ impl Users {
     }
 }
 
+/// The user of a row: the groups are stored comma-separated.
+pub(crate) fn principal_of(name: String, display_name: String, groups: &str) -> Principal {
+    Principal::new(name, display_name).with_groups(
+        groups
+            .split(',')
+            .filter(|g| !g.is_empty())
+            .map(str::to_owned),
+    )
+}
+
 /// Named parameter values as a map.
-fn params<'a>(pairs: &[(&'a str, &'a str)]) -> std::collections::BTreeMap<&'a str, &'a str> {
+pub(crate) fn params<'a>(pairs: &[(&'a str, &'a str)]) -> std::collections::BTreeMap<&'a str, &'a str> {
     pairs.iter().copied().collect()
 }
 

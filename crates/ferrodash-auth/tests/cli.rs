@@ -77,5 +77,18 @@ async fn add_list_reset_and_verify() {
         .unwrap();
     assert_eq!(ada.name, "Ada L.");
     assert!(ada.in_group("admin"));
+
+    // An API token, printed once, names its user until revoked.
+    let (ok, token, err) = users(&db, &["token", "ada", "--label", "agent"], "");
+    assert!(ok, "{err}");
+    let token = token.trim();
+    assert!(token.starts_with(ferrodash_auth::TOKEN_PREFIX), "{token}");
+    assert_eq!(store.token_user(token).await.unwrap().unwrap().id, "ada");
+    let (ok, _, err) = users(&db, &["token", "nobody"], "");
+    assert!(!ok && err.contains("no user is named `nobody`"), "{err}");
+    let (ok, out, err) = users(&db, &["revoke", "ada"], "");
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "revoked 1 token(s) of ada");
+    assert!(store.token_user(token).await.unwrap().is_none());
     let _ = std::fs::remove_file(&file);
 }

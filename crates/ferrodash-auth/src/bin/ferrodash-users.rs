@@ -4,7 +4,13 @@
 //! ferrodash-users [--database URL] add NAME [--display "Full Name"] [--groups a,b]
 //! ferrodash-users [--database URL] reset NAME
 //! ferrodash-users [--database URL] list
+//! ferrodash-users [--database URL] token NAME [--label "what it is for"]
+//! ferrodash-users [--database URL] revoke NAME
 //! ```
+//!
+//! `token` prints a new API token of the user (for a program acting for
+//! them, an AI agent over MCP say) once; only its hash is kept. `revoke`
+//! revokes all of a user's tokens.
 //!
 //! The database URL comes from `--database` or `FERRODASH_DATABASE_URL`
 //! (default `sqlite://ferrodash-gallery.db`). A password is read from the
@@ -19,7 +25,9 @@ use ferrodash_data::{Bind, BindConfig};
 
 const USAGE: &str = "usage: ferrodash-users [--database URL] add NAME [--display NAME] [--groups a,b]\n       \
                      ferrodash-users [--database URL] reset NAME\n       \
-                     ferrodash-users [--database URL] list\n\
+                     ferrodash-users [--database URL] list\n       \
+                     ferrodash-users [--database URL] token NAME [--label TEXT]\n       \
+                     ferrodash-users [--database URL] revoke NAME\n\
                      The password is read from the first line of standard input.";
 
 /// What to do.
@@ -33,11 +41,19 @@ enum Command {
         name: String,
     },
     List,
+    Token {
+        name: String,
+        label: String,
+    },
+    Revoke {
+        name: String,
+    },
 }
 
 fn parse(args: &[String]) -> Result<(Option<String>, Command), String> {
     let mut database = None;
     let mut display = None;
+    let mut label = None;
     let mut groups = Vec::new();
     let mut words = Vec::new();
     let mut args = args.iter();
@@ -50,6 +66,7 @@ fn parse(args: &[String]) -> Result<(Option<String>, Command), String> {
         match arg.as_str() {
             "--database" => database = Some(value("--database")?),
             "--display" => display = Some(value("--display")?),
+            "--label" => label = Some(value("--label")?),
             "--groups" => {
                 groups = value("--groups")?
                     .split(',')
@@ -70,7 +87,16 @@ fn parse(args: &[String]) -> Result<(Option<String>, Command), String> {
         },
         [reset, name] if reset == "reset" => Command::Reset { name: name.clone() },
         [list] if list == "list" => Command::List,
-        _ => return Err("expected add NAME, reset NAME or list".to_owned()),
+        [token, name] if token == "token" => Command::Token {
+            name: name.clone(),
+            label: label.unwrap_or_else(|| "api".to_owned()),
+        },
+        [revoke, name] if revoke == "revoke" => Command::Revoke { name: name.clone() },
+        _ => {
+            return Err(
+                "expected add NAME, reset NAME, list, token NAME or revoke NAME".to_owned(),
+            );
+        }
     };
     Ok((database, command))
 }
@@ -117,6 +143,17 @@ async fn run(database: &str, command: Command) -> Result<String, String> {
             Ok(format!("set a new password for {name}"))
         }
         Command::List => Ok(users.names().await.map_err(|e| e.to_string())?.join("\n")),
+        Command::Token { name, label } => users
+            .issue_token(&name, &label)
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Revoke { name } => {
+            let revoked = users
+                .revoke_tokens(&name)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(format!("revoked {revoked} token(s) of {name}"))
+        }
     }
 }
 
