@@ -40,6 +40,12 @@ pub(crate) enum LayoutSource {
 pub(crate) struct Registered {
     pub(crate) spec: Arc<CallbackSpec>,
     pub(crate) handler: ErasedHandler,
+    /// Its function's arguments: their roles and value schemas.
+    pub(crate) roles: Vec<ArgRole>,
+    pub(crate) schemas: crate::callback::ArgSchemas,
+    /// Offered as an MCP tool, and what it does.
+    pub(crate) mcp: bool,
+    pub(crate) description: Option<String>,
     /// Set for background callbacks.
     pub(crate) background: Option<BackgroundOptions>,
     /// Answers failures with output values.
@@ -81,6 +87,8 @@ pub(crate) struct AppInner {
     pub(crate) metric_sources: Vec<MetricSource>,
     /// Whether `_dash-ws-callback` is served (WebSocket callbacks).
     pub(crate) websocket: bool,
+    /// The MCP server, when the app has one.
+    pub(crate) mcp: Option<Arc<crate::mcp::McpState>>,
 }
 
 /// Writes an app's own metrics in Prometheus's text format.
@@ -192,6 +200,7 @@ pub struct AppBuilder {
     metric_sources: Vec<MetricSource>,
     login: Option<crate::Login>,
     layout_needs_login: bool,
+    mcp: Option<crate::Mcp>,
 }
 
 enum LayoutInput {
@@ -402,6 +411,14 @@ impl AppBuilder {
             .websocket
             .allowed_origins
             .extend(origins.into_iter().map(Into::into));
+        self
+    }
+
+    /// Serves an MCP server at `_mcp` under the routes prefix (see
+    /// [`Mcp`](crate::Mcp)): AI agents call the app's callbacks as tools,
+    /// acting for the user whose token they hold.
+    pub fn mcp(mut self, mcp: crate::Mcp) -> Self {
+        self.mcp = Some(mcp);
         self
     }
 
@@ -640,6 +657,14 @@ impl AppBuilder {
             )
         };
 
+        if self.login.is_some() && self.mcp.as_ref().is_some_and(|m| m.tokens.is_none()) {
+            errors.push(BuildError::InvalidSetting {
+                setting: "mcp",
+                problem: "the app has a login, and its MCP server would let anyone in: give it \
+                          the users' tokens with Mcp::with_tokens"
+                    .to_owned(),
+            });
+        }
         if self.login.is_none() {
             let needs_login = callbacks_in
                 .iter()
@@ -709,6 +734,10 @@ impl AppBuilder {
                 Registered {
                     spec: Arc::new(callback.spec),
                     handler: callback.handler,
+                    roles: callback.roles,
+                    schemas: callback.schemas,
+                    mcp: callback.mcp,
+                    description: callback.description,
                     background: callback.background,
                     on_error: callback.on_error.map(|(handler, _)| handler),
                     metrics_slot,
@@ -747,6 +776,12 @@ impl AppBuilder {
         };
         let websocket =
             self.config.websocket.enabled || callbacks.values().any(|c| c.spec.websocket);
+        let mcp = self.mcp.map(|config| {
+            Arc::new(crate::mcp::McpState {
+                tools: crate::mcp::tools_of(&callbacks),
+                config,
+            })
+        });
         let index = IndexPage::render(&IndexInputs {
             websocket,
             config: &self.config,
@@ -794,6 +829,7 @@ impl AppBuilder {
                 metric_sources: self.metric_sources,
                 assets_prefix,
                 websocket,
+                mcp,
             }),
         };
         // The queue's workers run this app's jobs, whichever process

@@ -16,6 +16,7 @@
 //! | `GET /assets/…` | the assets folder |
 //! | `GET /_reload-hash` | hot reload |
 //! | `GET /_dash-ws-callback` | WebSocket callbacks, when the app has any |
+//! | `POST /_mcp` | the MCP server for AI agents, with [`Mcp`] |
 //! | `GET /_favicon.ico` | the default favicon |
 //! | `GET /health`, `GET /ready`, `GET /metrics` | health, readiness, Prometheus metrics |
 //! | `GET`/`POST /login`, `GET`/`POST /logout` | the login page and logout, with a [`Login`] |
@@ -32,6 +33,7 @@ mod csrf;
 mod dispatch;
 mod index;
 mod login;
+mod mcp;
 mod metrics;
 mod package;
 pub mod pages;
@@ -54,6 +56,7 @@ pub use config::{AppConfig, DevTools, WebSocketConfig};
 pub use ferrodash_auth::Principal;
 pub use index::DEFAULT_INDEX_TEMPLATE;
 pub use login::Login;
+pub use mcp::Mcp;
 pub use package::ComponentPackage;
 pub use pages::{Page, PageInfo};
 pub use rejection::ProtocolError;

@@ -37,6 +37,12 @@ pub trait FromCallbackRequest: Sized + Send + 'static {
 
     /// Reads the argument from the request.
     fn from_callback_request(request: &mut CallbackRequest) -> Result<Self, CallbackError>;
+
+    /// The JSON Schema of the value an Input or State argument takes (for
+    /// the app's MCP tools); `None` for context arguments.
+    fn value_schema() -> Option<Value> {
+        None
+    }
 }
 
 /// The value of the next declared Input, deserialized as `T`.
@@ -119,6 +125,10 @@ impl<T: DeserializeOwned + Send + 'static> FromCallbackRequest for Input<T> {
         let entry = request.inputs.get_mut(i).and_then(Option::take);
         deserialize("Input", i, entry).map(Input)
     }
+
+    fn value_schema() -> Option<Value> {
+        Some(crate::mcp::schema::of::<T>())
+    }
 }
 
 impl<T: DeserializeOwned + Send + 'static> FromCallbackRequest for State<T> {
@@ -128,6 +138,10 @@ impl<T: DeserializeOwned + Send + 'static> FromCallbackRequest for State<T> {
         request.next_state += 1;
         let entry = request.state.get_mut(i).and_then(Option::take);
         deserialize("State", i, entry).map(State)
+    }
+
+    fn value_schema() -> Option<Value> {
+        Some(crate::mcp::schema::of::<T>())
     }
 }
 

@@ -26,6 +26,17 @@ pub(crate) type BoxFuture =
 /// The erased form every callback function is turned into.
 pub(crate) type ErasedHandler = Arc<dyn Fn(CallbackRequest) -> BoxFuture + Send + Sync + 'static>;
 
+/// The JSON Schemas of a function's arguments, computed when asked.
+pub(crate) type ArgSchemas = fn() -> Vec<Option<serde_json::Value>>;
+
+/// A function erased, with what the app's checks and tools need of it.
+pub(crate) struct Erased {
+    pub(crate) handler: ErasedHandler,
+    pub(crate) roles: Vec<ArgRole>,
+    pub(crate) schemas: ArgSchemas,
+    pub(crate) arity: Arity,
+}
+
 /// An async function usable as a callback.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be used as an async callback",
@@ -38,6 +49,9 @@ pub trait AsyncHandler<Args>: Clone + Send + Sync + 'static {
     type Output: IntoCallbackOutput;
     /// The role of each argument, in order.
     fn roles() -> Vec<ArgRole>;
+    /// The JSON Schema of each argument's value, in order (`None` for
+    /// context arguments).
+    fn schemas() -> Vec<Option<serde_json::Value>>;
     /// Extracts the arguments and calls the function.
     fn call(self, request: CallbackRequest) -> BoxFuture;
 }
@@ -53,6 +67,9 @@ pub trait SyncHandler<Args>: Clone + Send + Sync + 'static {
     type Output: IntoCallbackOutput;
     /// The role of each argument, in order.
     fn roles() -> Vec<ArgRole>;
+    /// The JSON Schema of each argument's value, in order (`None` for
+    /// context arguments).
+    fn schemas() -> Vec<Option<serde_json::Value>>;
     /// Extracts the arguments and calls the function on the current thread.
     fn call_blocking(self, request: CallbackRequest) -> Result<CallbackOutputs, CallbackError>;
 }
@@ -70,6 +87,9 @@ macro_rules! handlers {
             type Output = R;
             fn roles() -> Vec<ArgRole> {
                 vec![$($arg::ROLE),*]
+            }
+            fn schemas() -> Vec<Option<serde_json::Value>> {
+                vec![$($arg::value_schema()),*]
             }
             fn call(self, mut request: CallbackRequest) -> BoxFuture {
                 $(
@@ -93,6 +113,9 @@ macro_rules! handlers {
             type Output = R;
             fn roles() -> Vec<ArgRole> {
                 vec![$($arg::ROLE),*]
+            }
+            fn schemas() -> Vec<Option<serde_json::Value>> {
+                vec![$($arg::value_schema()),*]
             }
             fn call_blocking(self, mut request: CallbackRequest) -> Result<CallbackOutputs, CallbackError> {
                 $( let $arg = $arg::from_callback_request(&mut request)?; )*
@@ -138,9 +161,7 @@ fn panicked(message: &str) -> CallbackError {
 }
 
 /// Erases an async function; a panic in it becomes a callback failure.
-pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(
-    handler: H,
-) -> (ErasedHandler, Vec<ArgRole>, Arity) {
+pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(handler: H) -> Erased {
     let erased: ErasedHandler = Arc::new(move |request| {
         let handler = handler.clone();
         let future = std::panic::catch_unwind(AssertUnwindSafe(move || handler.call(request)));
@@ -154,13 +175,16 @@ pub(crate) fn erase_async<H: AsyncHandler<Args>, Args>(
             ))))),
         }
     });
-    (erased, H::roles(), <H::Output as IntoCallbackOutput>::ARITY)
+    Erased {
+        handler: erased,
+        roles: H::roles(),
+        schemas: H::schemas,
+        arity: <H::Output as IntoCallbackOutput>::ARITY,
+    }
 }
 
 /// Erases a sync function: it runs on tokio's blocking pool.
-pub(crate) fn erase_sync<H: SyncHandler<Args>, Args>(
-    handler: H,
-) -> (ErasedHandler, Vec<ArgRole>, Arity) {
+pub(crate) fn erase_sync<H: SyncHandler<Args>, Args>(handler: H) -> Erased {
     let erased: ErasedHandler = Arc::new(move |request| {
         let handler = handler.clone();
         Box::pin(async move {
@@ -173,5 +197,10 @@ pub(crate) fn erase_sync<H: SyncHandler<Args>, Args>(
             }
         })
     });
-    (erased, H::roles(), <H::Output as IntoCallbackOutput>::ARITY)
+    Erased {
+        handler: erased,
+        roles: H::roles(),
+        schemas: H::schemas,
+        arity: <H::Output as IntoCallbackOutput>::ARITY,
+    }
 }

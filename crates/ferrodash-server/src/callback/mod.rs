@@ -38,7 +38,7 @@ pub use request::CallbackRequest;
 pub use server_store::Store;
 pub(crate) use server_store::client_store_problem;
 
-pub(crate) use handler::{ErasedHandler, panic_message};
+pub(crate) use handler::{ArgSchemas, ErasedHandler, panic_message};
 pub use request::PropsUpdate;
 pub(crate) use request::SideUpdates;
 
@@ -48,8 +48,13 @@ pub(crate) use request::SideUpdates;
 pub struct Callback {
     pub(crate) spec: CallbackSpec,
     pub(crate) roles: Vec<ArgRole>,
+    pub(crate) schemas: ArgSchemas,
     pub(crate) arity: Arity,
     pub(crate) handler: ErasedHandler,
+    /// Offered to AI agents as an MCP tool (when the app serves MCP).
+    pub(crate) mcp: bool,
+    /// What the callback does, for its MCP tool.
+    pub(crate) description: Option<String>,
     pub(crate) background: Option<BackgroundOptions>,
     pub(crate) on_error: Option<(OnError, Arity)>,
     /// Groups the user must be in, every one.
@@ -99,27 +104,28 @@ fn handler_name<H>() -> String {
 impl Callback {
     /// A callback run by an `async fn`.
     pub fn new<H: AsyncHandler<Args>, Args>(handler: H) -> Self {
-        let (handler_erased, roles, arity) = handler::erase_async(handler);
-        Self::from_parts(handler_name::<H>(), handler_erased, roles, arity)
+        Self::from_parts(handler_name::<H>(), handler::erase_async(handler))
     }
 
     /// A callback run by a plain `fn` on the blocking thread pool, so slow or
     /// CPU-heavy work never holds up other requests.
     pub fn sync<H: SyncHandler<Args>, Args>(handler: H) -> Self {
-        let (handler_erased, roles, arity) = handler::erase_sync(handler);
-        Self::from_parts(handler_name::<H>(), handler_erased, roles, arity)
+        Self::from_parts(handler_name::<H>(), handler::erase_sync(handler))
     }
 
-    fn from_parts(name: String, handler: ErasedHandler, roles: Vec<ArgRole>, arity: Arity) -> Self {
+    fn from_parts(name: String, erased: handler::Erased) -> Self {
         Self {
             spec: CallbackSpec {
                 name,
-                multi_output: matches!(arity, Arity::Multi(_)),
+                multi_output: matches!(erased.arity, Arity::Multi(_)),
                 ..CallbackSpec::default()
             },
-            roles,
-            arity,
-            handler,
+            roles: erased.roles,
+            schemas: erased.schemas,
+            arity: erased.arity,
+            handler: erased.handler,
+            mcp: true,
+            description: None,
             background: None,
             on_error: None,
             groups: Vec::new(),
@@ -209,6 +215,21 @@ impl Callback {
     pub fn persistent(mut self) -> Self {
         self.spec.persistent = true;
         self.spec.websocket = true;
+        self
+    }
+
+    /// Whether AI agents may call the callback as a tool of the app's MCP
+    /// server (default: yes, when the app serves one; hidden callbacks and
+    /// those with wildcard ids never are).
+    pub fn mcp(mut self, offered: bool) -> Self {
+        self.mcp = offered;
+        self
+    }
+
+    /// What the callback does, in a sentence or two: the description of
+    /// its MCP tool, read by AI agents to choose it.
+    pub fn description(mut self, text: impl Into<String>) -> Self {
+        self.description = Some(text.into());
         self
     }
 

@@ -170,11 +170,12 @@ pub(crate) async fn guard(
         }
     };
     let path = relative_path(&app, request.uri().path());
+    // The MCP server checks its agents' bearer tokens itself.
     let public = login.is_public(
         path,
         &app.inner.assets_prefix,
         app.inner.config.metrics_endpoint,
-    );
+    ) || (app.inner.mcp.is_some() && path == crate::mcp::ROUTE);
     match user {
         Some(user) => {
             request.extensions_mut().insert(user);

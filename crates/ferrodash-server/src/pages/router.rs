@@ -90,7 +90,12 @@ impl PageRoutes {
     }
 
     /// The layout and title for the browser's address.
-    fn route(&self, pathname: &str, search: &str, user: Option<&Principal>) -> (Node, String) {
+    pub(crate) fn route(
+        &self,
+        pathname: &str,
+        search: &str,
+        user: Option<&Principal>,
+    ) -> (Node, String) {
         let path = self.strip_prefix(pathname);
         let Some((page, mut pairs)) = self.find(path) else {
             return ((self.not_found)(), self.app_title.clone());

@@ -18,39 +18,43 @@ use crate::dispatch::{Answer, encode, failed};
 use crate::rejection::{Failure, ProtocolError};
 
 /// A job queue that does not answer: 503, try again.
-pub(super) fn unavailable(error: &JobError) -> ProtocolError {
+pub(crate) fn unavailable(error: &JobError) -> ProtocolError {
     ProtocolError::Unavailable(error.to_string())
 }
 
-/// The first request of a background callback: queues the job and answers
-/// with its handles (no `response` key, so the page starts polling).
-pub(super) async fn start_job(
+/// A job queued: its id, and the cache key of its inputs.
+pub(crate) struct Queued {
+    pub(crate) job_id: String,
+    pub(crate) cache_key: String,
+}
+
+/// Queues a background callback's job (its result cached per input and
+/// user when the callback caches results).
+pub(crate) async fn queue_job(
     app: &App,
     registered: &Registered,
     mut payload: JobPayload,
     options: &BackgroundOptions,
-    handles: &Handles<'_>,
-) -> Result<Answer, ProtocolError> {
+) -> Result<Queued, Answer> {
     // Identical inputs on the same callback, for the same user, share a key.
-    let request = UpdateRequest::from_slice(payload.body.as_bytes())?;
+    let request = UpdateRequest::from_slice(payload.body.as_bytes())
+        .map_err(|e| Answer::Refused(e.into()))?;
     let scope = payload.scope.clone().map_or(Scope::Public, Scope::User);
     let args = json!([
         CallbackRequest::values_of(&request.inputs.into_iter().map(Some).collect::<Vec<_>>()),
         CallbackRequest::values_of(&request.state.into_iter().map(Some).collect::<Vec<_>>())
     ]);
-    let key = match CacheKey::new(
+    let key = CacheKey::new(
         &format!("background:{}", registered.spec.name),
         &args,
         &scope,
-    ) {
-        Ok(key) => key,
-        Err(e) => {
-            return Ok(Answer::Failed(Failure::new(
-                "the job's cache key could not be built",
-                &e.to_string(),
-            )));
-        }
-    };
+    )
+    .map_err(|e| {
+        Answer::Failed(Failure::new(
+            "the job's cache key could not be built",
+            &e.to_string(),
+        ))
+    })?;
     let cache_key = key.to_token();
     payload.cache = options.cache_results.map(|ttl| CachedResult {
         key: cache_key.clone(),
@@ -67,8 +71,24 @@ pub(super) async fn start_job(
         .queue
         .start(job)
         .await
-        .map_err(|e| unavailable(&e))?;
+        .map_err(|e| Answer::Refused(unavailable(&e)))?;
     app.inner.metrics.job_started();
+    Ok(Queued { job_id, cache_key })
+}
+
+/// The first request of a background callback: queues the job and answers
+/// with its handles (no `response` key, so the page starts polling).
+pub(super) async fn start_job(
+    app: &App,
+    registered: &Registered,
+    payload: JobPayload,
+    options: &BackgroundOptions,
+    handles: &Handles<'_>,
+) -> Result<Answer, ProtocolError> {
+    let Queued { job_id, cache_key } = match queue_job(app, registered, payload, options).await {
+        Ok(queued) => queued,
+        Err(answer) => return Ok(answer),
+    };
     // The handle outlives the job's timeout by a margin for the last polls.
     let lifetime = options
         .timeout
@@ -105,7 +125,7 @@ pub(super) async fn start_job(
 
 /// The answer to one poll of a background job: progress and side updates
 /// while it runs, then its result as a normal answer.
-pub(super) fn answer_poll(
+pub(crate) fn answer_poll(
     registered: &Registered,
     outputs: &[Resolved<ResolvedProp>],
     poll: JobPoll,

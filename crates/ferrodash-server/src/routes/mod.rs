@@ -1,6 +1,6 @@
 //! The HTTP routes of an app (dash-protocol §1).
 
-mod background;
+pub(crate) mod background;
 mod health;
 mod pages;
 mod static_files;
@@ -57,6 +57,12 @@ impl App {
                     .route("/login/oidc", get(crate::login::oidc_start))
                     .route("/login/oidc/callback", get(crate::login::oidc_callback));
             }
+        }
+        if self.inner.mcp.is_some() {
+            inner = inner.route(
+                crate::mcp::ROUTE,
+                axum::routing::any(crate::mcp::endpoint).layer(DefaultBodyLimit::max(limit)),
+            );
         }
         if self.inner.websocket {
             inner = inner.route(crate::ws::ROUTE, get(crate::ws::upgrade));

@@ -97,7 +97,8 @@ impl LiveLink {
 ///
 /// ```
 /// use std::time::Duration;
-/// use ferrodash_server::{CallbackError, Live, SetProps};
+/// use ferrodash_core::CallbackError;
+/// use ferrodash_server::{Live, SetProps};
 ///
 /// /// Pushes the time to the page every second while it is open.
 /// async fn clock(set_props: SetProps, live: Live) -> Result<(), CallbackError> {

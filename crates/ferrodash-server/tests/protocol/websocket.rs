@@ -103,7 +103,7 @@ async fn serve(app: &App) -> RunningServer {
     spawn_router(app.router()).await.expect("a loopback port")
 }
 
-fn request(request_id: &str, payload: Value) -> Value {
+fn request(request_id: &str, payload: &Value) -> Value {
     json!({"type": "callback_request", "rendererId": "page-1", "requestId": request_id, "payload": payload})
 }
 
@@ -227,7 +227,7 @@ async fn callbacks_answer_over_the_socket_with_set_props_streamed_first() {
     let acks = next_messages(&mut socket).await;
     assert_eq!(acks, vec![json!({"type": "heartbeat_ack"})]);
 
-    send(&mut socket, request("page-1-1", shout_payload("hello"))).await;
+    send(&mut socket, request("page-1-1", &shout_payload("hello"))).await;
     let (answer, before) = answer_to(&mut socket, "page-1-1").await;
     assert_eq!(answer["rendererId"], "page-1");
     assert_eq!(
@@ -245,7 +245,7 @@ async fn callbacks_answer_over_the_socket_with_set_props_streamed_first() {
         "output": "asked.title", "outputs": {"id": "asked", "property": "title"},
         "inputs": [{"id": "ask", "property": "n_clicks", "value": 1}], "changedPropIds": ["ask.n_clicks"],
     });
-    send(&mut socket, request("page-1-2", payload)).await;
+    send(&mut socket, request("page-1-2", &payload)).await;
     let (answer, _) = answer_to(&mut socket, "page-1-2").await;
     assert_eq!(answer["payload"], json!({"status": "prevent_update"}));
 
@@ -269,7 +269,7 @@ async fn callbacks_answer_over_the_socket_with_set_props_streamed_first() {
             "does not match callback",
         ),
     ] {
-        send(&mut socket, request(id, payload)).await;
+        send(&mut socket, request(id, &payload)).await;
         let (answer, _) = answer_to(&mut socket, id).await;
         assert_eq!(answer["payload"]["status"], "error", "{answer}");
         let message = answer["payload"]["message"].as_str().unwrap();
@@ -281,7 +281,7 @@ async fn callbacks_answer_over_the_socket_with_set_props_streamed_first() {
         json!({"type": "tab_visible", "rendererId": "page-1"}),
     )
     .await;
-    send(&mut socket, request("page-1-3", shout_payload("again"))).await;
+    send(&mut socket, request("page-1-3", &shout_payload("again"))).await;
     let (answer, _) = answer_to(&mut socket, "page-1-3").await;
     assert_eq!(
         answer["payload"]["data"]["response"]["out"]["children"],
@@ -298,7 +298,7 @@ async fn a_callback_asks_the_page_for_a_prop() {
         "output": "asked.children", "outputs": {"id": "asked", "property": "children"},
         "inputs": [{"id": "ask", "property": "n_clicks", "value": 1}], "changedPropIds": ["ask.n_clicks"],
     });
-    send(&mut socket, request("page-1-9", payload)).await;
+    send(&mut socket, request("page-1-9", &payload)).await;
     let asked = next_messages(&mut socket).await.remove(0);
     assert_eq!(asked["type"], "get_props_request");
     assert_eq!(asked["rendererId"], "page-1");
@@ -338,7 +338,7 @@ async fn a_persistent_callback_pushes_until_the_socket_closes() {
         &mut socket,
         request(
             "page-1-1",
-            json!({"output": output, "inputs": [], "changedPropIds": []}),
+            &json!({"output": output, "inputs": [], "changedPropIds": []}),
         ),
     )
     .await;
