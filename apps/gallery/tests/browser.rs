@@ -460,18 +460,26 @@ async fn live_callbacks_answer_over_the_websocket_and_push_updates() -> TestResu
     )
     .await?;
     page.wait_for_text("#shout-out", "HELLO").await?;
-    page.wait_for_text("#shout-status", "answered over the WebSocket (5 characters)")
-        .await?;
+    page.wait_for_text(
+        "#shout-status",
+        "answered over the WebSocket (5 characters)",
+    )
+    .await?;
     page.clear_and_type("#shout-input", "live").await?;
     page.wait_for_text("#shout-out", "LIVE").await?;
     page.click("#read").await?;
-    page.wait_for_text("#slider-said", "The slider is at 3.").await?;
+    page.wait_for_text("#slider-said", "The slider is at 3.")
+        .await?;
     // The persistent callback pushes ten updates, one after another.
     page.wait_until("window.__ticks.length >= 10").await?;
     let ticks: Vec<String> = page.eval("window.__ticks").await?;
     let numbers: Vec<u64> = ticks
         .iter()
-        .map(|t| t.trim_start_matches("Update ").parse().expect("an update number"))
+        .map(|t| {
+            t.trim_start_matches("Update ")
+                .parse()
+                .expect("an update number")
+        })
         .collect();
     assert!(
         numbers.windows(2).all(|w| w[1] == w[0] + 1),
@@ -497,7 +505,11 @@ async fn live_callbacks_answer_over_the_websocket_and_push_updates() -> TestResu
             .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
             .sum()
     };
-    assert_eq!(count("update"), 0, "no callback request over HTTP:\n{metrics}");
+    assert_eq!(
+        count("update"),
+        0,
+        "no callback request over HTTP:\n{metrics}"
+    );
     assert!(count("websocket") >= 1, "the socket was opened:\n{metrics}");
     page.screenshot(std::env::temp_dir().join("ferrodash-live.png"))
         .await?;
@@ -538,16 +550,26 @@ async fn live_callbacks_answer_over_the_websocket_and_push_updates() -> TestResu
 
 /// A GET over plain HTTP, its body.
 async fn reqwest_text(url: &str) -> String {
-    let (host, path) = url.trim_start_matches("http://").split_once('/').expect("a URL");
-    let mut stream = tokio::net::TcpStream::connect(host).await.expect("the server");
+    let (host, path) = url
+        .trim_start_matches("http://")
+        .split_once('/')
+        .expect("a URL");
+    let mut stream = tokio::net::TcpStream::connect(host)
+        .await
+        .expect("the server");
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     stream
-        .write_all(format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+        .write_all(
+            format!("GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
         .await
         .expect("sent");
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("read");
-    answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default()
+    answer
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_owned())
+        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -191,7 +191,10 @@ impl Counters {
                     .invoke_async(&mut connection.clone())
                     .await
                     .map_err(|e| self.error(e))?;
-                Ok((count, Duration::from_millis(u64::try_from(ttl).unwrap_or(0))))
+                Ok((
+                    count,
+                    Duration::from_millis(u64::try_from(ttl).unwrap_or(0)),
+                ))
             }
         }
     }

@@ -25,14 +25,14 @@ mod tokens;
 #[cfg(feature = "users")]
 mod users;
 
-pub use credentials::{BearerTokens, Credentials, CredentialsError};
 pub use counters::LimiterError;
+pub use credentials::{BearerTokens, Credentials, CredentialsError};
 pub use limiter::{Attempt, LoginLimiter};
-pub use rate::{Rate, RateLimiter};
 #[cfg(feature = "oidc")]
 pub use oidc::{
     IdTokenError, OidcClient, OidcConfig, OidcEndpoint, OidcError, OidcIds, PendingLogin,
 };
+pub use rate::{Rate, RateLimiter};
 pub use redirect::safe_next;
 pub use redis_store::RedisSessionStore;
 pub use session::{

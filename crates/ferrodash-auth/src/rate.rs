@@ -92,14 +92,26 @@ mod tests {
     #[tokio::test]
     async fn hits_past_the_limit_wait_for_the_window() {
         let limiter = RateLimiter::new(2, Duration::from_millis(100));
-        assert_eq!(limiter.hit("ada").await.unwrap(), Rate::Allowed { remaining: 1 });
-        assert_eq!(limiter.hit("ada").await.unwrap(), Rate::Allowed { remaining: 0 });
+        assert_eq!(
+            limiter.hit("ada").await.unwrap(),
+            Rate::Allowed { remaining: 1 }
+        );
+        assert_eq!(
+            limiter.hit("ada").await.unwrap(),
+            Rate::Allowed { remaining: 0 }
+        );
         assert!(matches!(
             limiter.hit("ada").await.unwrap(),
             Rate::Limited { retry_after } if retry_after <= Duration::from_millis(100)
         ));
-        assert_eq!(limiter.hit("bob").await.unwrap(), Rate::Allowed { remaining: 1 });
+        assert_eq!(
+            limiter.hit("bob").await.unwrap(),
+            Rate::Allowed { remaining: 1 }
+        );
         tokio::time::sleep(Duration::from_millis(120)).await;
-        assert_eq!(limiter.hit("ada").await.unwrap(), Rate::Allowed { remaining: 1 });
+        assert_eq!(
+            limiter.hit("ada").await.unwrap(),
+            Rate::Allowed { remaining: 1 }
+        );
     }
 }

@@ -148,11 +148,17 @@ mod tests {
         let token = users.issue_token("ada", "agent").await.unwrap();
         assert!(well_formed(&token), "{token}");
         let ada = users.token_user(&token).await.unwrap().unwrap();
-        assert_eq!((ada.id.as_str(), ada.groups.clone()), ("ada", vec!["admin".to_owned()]));
+        assert_eq!(
+            (ada.id.as_str(), ada.groups.clone()),
+            ("ada", vec!["admin".to_owned()])
+        );
         // Only a hash is stored.
         let stored: String = users
             .bind()
-            .run(Query::inline("h", "SELECT token_hash FROM ferrodash_api_tokens"))
+            .run(Query::inline(
+                "h",
+                "SELECT token_hash FROM ferrodash_api_tokens",
+            ))
             .fetch_one()
             .await
             .unwrap();

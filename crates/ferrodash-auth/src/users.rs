@@ -213,11 +213,9 @@ impl Users {
                     .is_ok()
         };
         Ok(match row {
-            Some(row) if matches => Some(principal_of(
-                row.name,
-                row.display_name,
-                &row.user_groups,
-            )),
+            Some(row) if matches => {
+                Some(principal_of(row.name, row.display_name, &row.user_groups))
+            }
             _ => None,
         })
     }
@@ -250,7 +248,9 @@ pub(crate) fn principal_of(name: String, display_name: String, groups: &str) -> 
 }
 
 /// Named parameter values as a map.
-pub(crate) fn params<'a>(pairs: &[(&'a str, &'a str)]) -> std::collections::BTreeMap<&'a str, &'a str> {
+pub(crate) fn params<'a>(
+    pairs: &[(&'a str, &'a str)],
+) -> std::collections::BTreeMap<&'a str, &'a str> {
     pairs.iter().copied().collect()
 }
 

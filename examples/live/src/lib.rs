@@ -103,11 +103,11 @@ mod tests {
     async fn the_callbacks_answer_over_http_too() {
         let client = TestClient::new(&super::app("/").unwrap());
         let answer = client
-            .call(
-                &CallbackCall::new()
-                    .output("shout-out", "children")
-                    .input("shout-input", "value", json!("hi")),
-            )
+            .call(&CallbackCall::new().output("shout-out", "children").input(
+                "shout-input",
+                "value",
+                json!("hi"),
+            ))
             .await
             .json();
         assert_eq!(answer["response"]["shout-out"]["children"], "HI");
@@ -116,6 +116,11 @@ mod tests {
             "answered over HTTP (2 characters)"
         );
         let deps = client.dependencies().await;
-        assert!(deps.as_array().unwrap().iter().all(|d| d["websocket"] == true));
+        assert!(
+            deps.as_array()
+                .unwrap()
+                .iter()
+                .all(|d| d["websocket"] == true)
+        );
     }
 }

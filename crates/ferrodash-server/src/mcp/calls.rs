@@ -86,8 +86,8 @@ pub(crate) struct Prepared<'a> {
 /// Checks a callback request built for a tool.
 pub(crate) fn prepare<'a>(context: &Context<'a>, body: &Value) -> Result<Prepared<'a>, String> {
     let request = UpdateRequest::from_value(body.clone()).map_err(|e| e.to_string())?;
-    let checked = dispatch::check(&context.app.inner, request, context.user)
-        .map_err(|e| e.to_string())?;
+    let checked =
+        dispatch::check(&context.app.inner, request, context.user).map_err(|e| e.to_string())?;
     Ok(Prepared {
         registered: checked.registered,
         outputs: checked.outputs.clone(),
@@ -135,7 +135,10 @@ pub(crate) async fn wait(
 }
 
 /// `tools/call`.
-pub(crate) async fn call(context: &Context<'_>, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(crate) async fn call(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let name = jsonrpc::text_param(params, "name")?;
     let tool = context
         .visible_tools()
@@ -152,7 +155,10 @@ pub(crate) async fn call(context: &Context<'_>, params: &Map<String, Value>) -> 
         Some(_) => return Err(RpcError::invalid_params("`task` must be an object")),
     };
     let Some(registered) = context.app.inner.callbacks.get(&tool.key) else {
-        return Err(RpcError::new(jsonrpc::INTERNAL_ERROR, "the tool's callback is gone"));
+        return Err(RpcError::new(
+            jsonrpc::INTERNAL_ERROR,
+            "the tool's callback is gone",
+        ));
     };
     if as_task && registered.background.is_none() {
         return Err(RpcError::new(
@@ -179,13 +185,27 @@ pub(crate) async fn call(context: &Context<'_>, params: &Map<String, Value>) -> 
         let answer = dispatch::run(&context.app.inner, prepared.checked, caller).await;
         return Ok(tool_result(answer, debug));
     };
-    let queued = match queue_job(context.app, registered, payload(context, &tool.key, &body), options).await {
+    let queued = match queue_job(
+        context.app,
+        registered,
+        payload(context, &tool.key, &body),
+        options,
+    )
+    .await
+    {
         Ok(queued) => queued,
         Err(answer) => return Ok(tool_result(answer, debug)),
     };
     if as_task {
         return tasks::create(context, tool, &body, &queued.job_id, options).await;
     }
-    let answer = wait(context.app, registered, &prepared.outputs, &queued.job_id, options).await;
+    let answer = wait(
+        context.app,
+        registered,
+        &prepared.outputs,
+        &queued.job_id,
+        options,
+    )
+    .await;
     Ok(tool_result(answer, debug))
 }

@@ -75,7 +75,9 @@ pub(crate) fn parse(body: &[u8]) -> Result<Message, RpcError> {
     };
     match id {
         None => Ok(Message::Notification),
-        Some(id @ (Value::String(_) | Value::Number(_))) => Ok(Message::Request { id, method, params }),
+        Some(id @ (Value::String(_) | Value::Number(_))) => {
+            Ok(Message::Request { id, method, params })
+        }
         Some(_) => Err(RpcError::new(
             INVALID_REQUEST,
             "`id` must be a string or a number",
@@ -98,10 +100,15 @@ pub(crate) fn error(id: Option<&Value>, error: &RpcError) -> Value {
 }
 
 /// A string parameter.
-pub(crate) fn text_param<'p>(params: &'p Map<String, Value>, name: &str) -> Result<&'p str, RpcError> {
+pub(crate) fn text_param<'p>(
+    params: &'p Map<String, Value>,
+    name: &str,
+) -> Result<&'p str, RpcError> {
     match params.get(name) {
         Some(Value::String(s)) => Ok(s),
-        Some(_) => Err(RpcError::invalid_params(format!("`{name}` must be a string"))),
+        Some(_) => Err(RpcError::invalid_params(format!(
+            "`{name}` must be a string"
+        ))),
         None => Err(RpcError::invalid_params(format!("`{name}` is missing"))),
     }
 }
@@ -126,11 +133,27 @@ mod tests {
         );
         for (body, code, problem) in [
             (&b"{"[..], PARSE_ERROR, "not valid JSON"),
-            (br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#, INVALID_REQUEST, "batches"),
+            (
+                br#"[{"jsonrpc":"2.0","id":1,"method":"ping"}]"#,
+                INVALID_REQUEST,
+                "batches",
+            ),
             (br#"{"id":1,"method":"ping"}"#, INVALID_REQUEST, "`jsonrpc`"),
-            (br#"{"jsonrpc":"2.0","id":1,"method":7}"#, INVALID_REQUEST, "`method`"),
-            (br#"{"jsonrpc":"2.0","id":{},"method":"ping"}"#, INVALID_REQUEST, "`id`"),
-            (br#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#, INVALID_REQUEST, "`params`"),
+            (
+                br#"{"jsonrpc":"2.0","id":1,"method":7}"#,
+                INVALID_REQUEST,
+                "`method`",
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":{},"method":"ping"}"#,
+                INVALID_REQUEST,
+                "`id`",
+            ),
+            (
+                br#"{"jsonrpc":"2.0","id":1,"method":"x","params":[1]}"#,
+                INVALID_REQUEST,
+                "`params`",
+            ),
         ] {
             let error = parse(body).unwrap_err();
             assert_eq!(error.code, code);

@@ -113,7 +113,10 @@ impl Mcp {
 
     /// Origins of web pages that may call the server besides the app's own
     /// (agents that are programs send none).
-    pub fn allowed_origins<S: Into<String>>(mut self, origins: impl IntoIterator<Item = S>) -> Self {
+    pub fn allowed_origins<S: Into<String>>(
+        mut self,
+        origins: impl IntoIterator<Item = S>,
+    ) -> Self {
         self.allowed_origins
             .extend(origins.into_iter().map(Into::into));
         self
@@ -135,7 +138,10 @@ fn answer(status: StatusCode, body: Option<&Value>) -> Response {
 }
 
 fn refuse(status: StatusCode, code: i64, message: &str) -> Response {
-    answer(status, Some(&jsonrpc::error(None, &RpcError::new(code, message))))
+    answer(
+        status,
+        Some(&jsonrpc::error(None, &RpcError::new(code, message))),
+    )
 }
 
 /// The user a request's bearer token belongs to; the 401 otherwise.
@@ -146,16 +152,20 @@ async fn authenticate(mcp: &Mcp, headers: &HeaderMap) -> Result<Option<Principal
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim);
     let unauthorized = |challenge: &'static str, message: &str| {
         let mut response = answer(
             StatusCode::UNAUTHORIZED,
             Some(&json!({"error": "invalid_token", "error_description": message})),
         );
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static(challenge),
+        );
         response
     };
     let Some(token) = token.filter(|t| !t.is_empty()) else {
@@ -259,7 +269,11 @@ pub(crate) async fn endpoint(
     let json_body = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(';').next().is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json")));
+        .is_some_and(|v| {
+            v.split(';')
+                .next()
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        });
     if !json_body {
         return refuse(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -267,7 +281,9 @@ pub(crate) async fn endpoint(
             "Content-Type must be application/json",
         );
     }
-    if let Some(version) = headers.get("mcp-protocol-version").and_then(|v| v.to_str().ok())
+    if let Some(version) = headers
+        .get("mcp-protocol-version")
+        .and_then(|v| v.to_str().ok())
         && !VERSIONS.contains(&version)
     {
         return refuse(
@@ -305,7 +321,10 @@ pub(crate) async fn endpoint(
                     StatusCode::NOT_FOUND,
                     Some(&jsonrpc::error(
                         Some(&id),
-                        &RpcError::new(jsonrpc::INVALID_REQUEST, "unknown session: initialize again"),
+                        &RpcError::new(
+                            jsonrpc::INVALID_REQUEST,
+                            "unknown session: initialize again",
+                        ),
                     )),
                 );
             }
@@ -323,7 +342,9 @@ pub(crate) async fn endpoint(
     let tool = params.get("name").and_then(Value::as_str).unwrap_or("");
     let failed = match &outcome {
         Err(error) => Some(error.message.clone()),
-        Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => Some("tool error".to_owned()),
+        Ok(result) if result.get("isError") == Some(&Value::Bool(true)) => {
+            Some("tool error".to_owned())
+        }
         Ok(_) => None,
     };
     tracing::info!(
@@ -341,7 +362,10 @@ pub(crate) async fn endpoint(
     };
     let mut response = answer(StatusCode::OK, Some(&body));
     if method == "initialize" {
-        let session = app.inner.signer.sign(&scope, &uuid::Uuid::new_v4().simple().to_string());
+        let session = app
+            .inner
+            .signer
+            .sign(&scope, &uuid::Uuid::new_v4().simple().to_string());
         if let Ok(value) = HeaderValue::from_str(&session) {
             response.headers_mut().insert("mcp-session-id", value);
         }
@@ -358,7 +382,9 @@ async fn run(
     match method {
         "initialize" => Ok(initialize(context, params)),
         "ping" => Ok(json!({})),
-        "tools/list" => Ok(json!({"tools": context.visible_tools().map(|t| t.listing.clone()).collect::<Vec<_>>()})),
+        "tools/list" => Ok(
+            json!({"tools": context.visible_tools().map(|t| t.listing.clone()).collect::<Vec<_>>()}),
+        ),
         "tools/call" => calls::call(context, params).await,
         "resources/list" => Ok(resources::list(context)),
         "resources/templates/list" => Ok(resources::templates(context)),
@@ -378,7 +404,10 @@ fn initialize(context: &calls::Context<'_>, params: &Map<String, Value>) -> Valu
         .get("protocolVersion")
         .and_then(Value::as_str)
         .unwrap_or("");
-    let version = VERSIONS.iter().find(|v| **v == asked).unwrap_or(&VERSIONS[0]);
+    let version = VERSIONS
+        .iter()
+        .find(|v| **v == asked)
+        .unwrap_or(&VERSIONS[0]);
     let mut capabilities = json!({
         "tools": {"listChanged": false},
         "resources": {"listChanged": false},

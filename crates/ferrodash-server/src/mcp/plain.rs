@@ -10,11 +10,7 @@ pub(crate) fn plain_arrays(value: Value) -> Value {
         Value::Array(items) => Value::Array(items.into_iter().map(plain_arrays).collect()),
         Value::Object(map) => match typed_array(&map) {
             Some(numbers) => numbers,
-            None => Value::Object(
-                map.into_iter()
-                    .map(|(k, v)| (k, plain_arrays(v)))
-                    .collect(),
-            ),
+            None => Value::Object(map.into_iter().map(|(k, v)| (k, plain_arrays(v))).collect()),
         },
         other => other,
     }
@@ -22,7 +18,8 @@ pub(crate) fn plain_arrays(value: Value) -> Value {
 
 /// The numbers of a typed array object; `None` for any other object.
 fn typed_array(map: &Map<String, Value>) -> Option<Value> {
-    let (Some(Value::String(dtype)), Some(Value::String(bdata))) = (map.get("dtype"), map.get("bdata"))
+    let (Some(Value::String(dtype)), Some(Value::String(bdata))) =
+        (map.get("dtype"), map.get("bdata"))
     else {
         return None;
     };

@@ -28,9 +28,11 @@ pub(super) fn list(context: &Context<'_>) -> Value {
                "mimeType": "application/json"}),
     ];
     if has_pages(context) {
-        resources.push(json!({"uri": PAGES, "name": "pages", "title": "The app's pages",
+        resources.push(
+            json!({"uri": PAGES, "name": "pages", "title": "The app's pages",
             "description": "The pages the user may open: path, name, title, description.",
-            "mimeType": "application/json"}));
+            "mimeType": "application/json"}),
+        );
     }
     json!({"resources": resources})
 }
@@ -53,7 +55,9 @@ pub(super) fn templates(context: &Context<'_>) -> Value {
 async fn layout(context: &Context<'_>) -> Result<Value, RpcError> {
     let internal = |e: String| RpcError::new(jsonrpc::INTERNAL_ERROR, e);
     match &context.app.inner.layout {
-        LayoutSource::Static(bytes) => serde_json::from_slice(bytes).map_err(|e| internal(e.to_string())),
+        LayoutSource::Static(bytes) => {
+            serde_json::from_slice(bytes).map_err(|e| internal(e.to_string()))
+        }
         LayoutSource::Dynamic(draw) => {
             let (draw, user) = (draw.clone(), context.user.cloned());
             tokio::task::spawn_blocking(move || draw(user.as_ref()).to_json())
@@ -86,7 +90,10 @@ fn components(node: &Value, out: &mut Vec<Value>) {
 }
 
 /// `resources/read`.
-pub(super) async fn read(context: &Context<'_>, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(super) async fn read(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let uri = jsonrpc::text_param(params, "uri")?;
     let content = match uri {
         LAYOUT => layout(context).await?,
@@ -120,5 +127,7 @@ pub(super) async fn read(context: &Context<'_>, params: &Map<String, Value>) -> 
             }
         },
     };
-    Ok(json!({"contents": [{"uri": uri, "mimeType": "application/json", "text": content.to_string()}]}))
+    Ok(
+        json!({"contents": [{"uri": uri, "mimeType": "application/json", "text": content.to_string()}]}),
+    )
 }

@@ -19,9 +19,10 @@ const MAX_DEPTH: usize = 12;
 
 /// The JSON Schema of `T`'s JSON form, `{}` when it cannot be traced.
 pub(crate) fn of<T: DeserializeOwned>() -> Value {
-    trace::<T>().map_or_else(|| json!({}), |(root, registry)| {
-        to_schema(&root, &registry, 0)
-    })
+    trace::<T>().map_or_else(
+        || json!({}),
+        |(root, registry)| to_schema(&root, &registry, 0),
+    )
 }
 
 /// Traces `T`, every variant of every enum in it included.
@@ -80,6 +81,10 @@ fn nullable(mut schema: Value) -> Value {
         && let Some(map) = schema.as_object_mut()
     {
         map.insert("type".into(), json!([t, "null"]));
+        // A list of allowed values must allow null too.
+        if let Some(Value::Array(allowed)) = map.get_mut("enum") {
+            allowed.push(Value::Null);
+        }
         return schema;
     }
     if is_nullable(&schema) {
@@ -174,7 +179,9 @@ fn to_schema(format: &Format, registry: &Registry, depth: usize) -> Value {
         Format::Str => json!({"type": "string"}),
         Format::Bytes => json!({"type": "array", "items": integer(0, 255)}),
         Format::Option(inner) => nullable(to_schema(inner, registry, depth + 1)),
-        Format::Seq(inner) => json!({"type": "array", "items": to_schema(inner, registry, depth + 1)}),
+        Format::Seq(inner) => {
+            json!({"type": "array", "items": to_schema(inner, registry, depth + 1)})
+        }
         Format::Map { value, .. } => {
             json!({"type": "object", "additionalProperties": to_schema(value, registry, depth + 1)})
         }
@@ -252,7 +259,10 @@ mod tests {
             schema["required"],
             json!(["account", "projectIds", "kind", "weights"])
         );
-        assert_eq!(schema["properties"]["days"]["type"], json!(["integer", "null"]));
+        assert_eq!(
+            schema["properties"]["days"]["type"],
+            json!(["integer", "null"])
+        );
         assert_eq!(
             schema["properties"]["kind"],
             json!({"type": "string", "enum": ["video", "audio"]})
@@ -261,10 +271,18 @@ mod tests {
             schema["properties"]["weights"],
             json!({"type": "object", "additionalProperties": {"type": "number"}})
         );
+        assert_eq!(
+            of::<Option<Kind>>(),
+            json!({"type": ["string", "null"], "enum": ["video", "audio", null]})
+        );
         let shape = of::<Option<Shape>>();
         let variants = shape["anyOf"][0]["oneOf"].as_array().unwrap();
         assert_eq!(variants.len(), 3, "{shape}");
         assert!(variants.contains(&json!({"const": "Point"})));
-        assert!(variants.iter().any(|v| v["properties"]["Rect"]["required"] == json!(["w", "h"])));
+        assert!(
+            variants
+                .iter()
+                .any(|v| v["properties"]["Rect"]["required"] == json!(["w", "h"]))
+        );
     }
 }

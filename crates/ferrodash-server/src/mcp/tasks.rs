@@ -10,9 +10,9 @@ use ferrodash_cache::{CacheKey, Scope};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::Tool;
 use super::calls::{Context, prepare, tool_result};
 use super::jsonrpc::{self, RpcError};
-use super::Tool;
 use crate::background::{BackgroundOptions, JobPoll};
 use crate::routes::background::{answer_poll, unavailable};
 
@@ -68,7 +68,12 @@ async fn save(context: &Context<'_>, record: &Record) -> Result<(), RpcError> {
         .cache
         .set(&cache_key(context, &record.job)?, record, Some(TTL))
         .await
-        .map_err(|e| RpcError::new(jsonrpc::INTERNAL_ERROR, format!("the task could not be kept: {e}")))
+        .map_err(|e| {
+            RpcError::new(
+                jsonrpc::INTERNAL_ERROR,
+                format!("the task could not be kept: {e}"),
+            )
+        })
 }
 
 fn task_json(id: &str, record: &Record) -> Value {
@@ -111,7 +116,10 @@ pub(super) async fn create(
 }
 
 /// The task `params` name, brought up to date with its job.
-async fn current(context: &Context<'_>, params: &Map<String, Value>) -> Result<(String, Record), RpcError> {
+async fn current(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<(String, Record), RpcError> {
     let id = jsonrpc::text_param(params, "taskId")?;
     let unknown = || RpcError::invalid_params("no such task (unknown, another user's, or expired)");
     let job = context
@@ -158,14 +166,24 @@ async fn refresh(context: &Context<'_>, record: &mut Record) -> Result<(), RpcEr
             let prepared = prepare(context, &record.body)
                 .map_err(|p| RpcError::new(jsonrpc::INTERNAL_ERROR, p))?;
             let Some(options) = &prepared.registered.background else {
-                return Err(RpcError::new(jsonrpc::INTERNAL_ERROR, "not a background callback"));
+                return Err(RpcError::new(
+                    jsonrpc::INTERNAL_ERROR,
+                    "not a background callback",
+                ));
             };
             let result = tool_result(
                 answer_poll(prepared.registered, &prepared.outputs, ended, options),
                 context.debug(),
             );
             if result["isError"] == true {
-                ("failed", result["content"][0]["text"].as_str().unwrap_or("failed").to_owned(), Some(result))
+                (
+                    "failed",
+                    result["content"][0]["text"]
+                        .as_str()
+                        .unwrap_or("failed")
+                        .to_owned(),
+                    Some(result),
+                )
             } else {
                 ("completed", "completed".to_owned(), Some(result))
             }
@@ -179,14 +197,20 @@ async fn refresh(context: &Context<'_>, record: &mut Record) -> Result<(), RpcEr
 }
 
 /// `tasks/get`.
-pub(super) async fn get(context: &Context<'_>, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(super) async fn get(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let (id, record) = current(context, params).await?;
     Ok(task_json(&id, &record))
 }
 
 /// `tasks/result`: waits for the task to end, then answers what the call
 /// would have.
-pub(super) async fn result(context: &Context<'_>, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(super) async fn result(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let deadline = Instant::now() + LONGEST_WAIT;
     loop {
         let (id, record) = current(context, params).await?;
@@ -213,7 +237,10 @@ pub(super) async fn result(context: &Context<'_>, params: &Map<String, Value>) -
 }
 
 /// `tasks/cancel`.
-pub(super) async fn cancel(context: &Context<'_>, params: &Map<String, Value>) -> Result<Value, RpcError> {
+pub(super) async fn cancel(
+    context: &Context<'_>,
+    params: &Map<String, Value>,
+) -> Result<Value, RpcError> {
     let (id, mut record) = current(context, params).await?;
     if record.ended() {
         return Err(RpcError::invalid_params(format!(

@@ -64,16 +64,29 @@ fn base_name(spec: &CallbackSpec) -> String {
     }
     spec.outputs.first().map_or_else(
         || "callback".to_owned(),
-        |o| sanitize(&format!("update_{}_{}", o.target.id.stringify(), o.target.property)),
+        |o| {
+            sanitize(&format!(
+                "update_{}_{}",
+                o.target.id.stringify(),
+                o.target.property
+            ))
+        },
     )
 }
 
 fn describe(spec: &CallbackSpec, own: Option<&str>, background: bool) -> String {
     let mut text = own.map_or_else(
         || {
-            let outputs: Vec<String> = spec.outputs.iter().map(|o| format!("`{}`", o.target.key())).collect();
+            let outputs: Vec<String> = spec
+                .outputs
+                .iter()
+                .map(|o| format!("`{}`", o.target.key()))
+                .collect();
             if outputs.is_empty() {
-                format!("Runs the app's `{}` callback (it sets no outputs).", spec.name)
+                format!(
+                    "Runs the app's `{}` callback (it sets no outputs).",
+                    spec.name
+                )
             } else {
                 format!(
                     "Runs the app's `{}` callback and returns the new value of {}.",
@@ -252,7 +265,10 @@ impl Tool {
             match (spec.multi_output, outputs.len()) {
                 (_, 0) => {}
                 (false, _) => {
-                    map.insert("outputs".into(), outputs.into_iter().next().unwrap_or_default());
+                    map.insert(
+                        "outputs".into(),
+                        outputs.into_iter().next().unwrap_or_default(),
+                    );
                 }
                 (true, _) => {
                     map.insert("outputs".into(), Value::Array(outputs));

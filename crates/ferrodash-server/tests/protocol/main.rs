@@ -7,6 +7,7 @@ mod callbacks;
 mod csrf;
 mod login;
 mod malformed;
+mod mcp;
 mod observability;
 mod pages;
 mod security_headers;
