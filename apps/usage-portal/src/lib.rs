@@ -15,17 +15,19 @@
 pub mod admin;
 pub mod clock;
 pub mod ingest;
+pub mod live;
 pub mod monthly;
 pub mod pdf;
 pub mod platform;
 pub mod report;
 pub mod schedule;
+pub mod shared;
 pub mod store;
 
 use ferrodash::auth::UserError;
 
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildResult, Page, Users, pages};
+use ferrodash::{AppBuilder, BuildResult, Mcp, Page, Users, pages};
 
 use crate::ingest::Ingestor;
 use crate::report::{ADMIN_GROUP, DataDays};
@@ -91,6 +93,9 @@ pub struct Portal {
     schedule_text: String,
     nightly_days: u32,
     memo: bool,
+    live: live::LiveFeed,
+    shared: Option<shared::Shared>,
+    secret_key: Option<Vec<u8>>,
 }
 
 impl Portal {
@@ -138,6 +143,9 @@ impl Portal {
             schedule_text: "No ingestion is scheduled.".to_owned(),
             nightly_days: 3,
             memo: true,
+            live: live::LiveFeed::default(),
+            shared: None,
+            secret_key: None,
         })
     }
 
@@ -163,6 +171,31 @@ impl Portal {
     pub fn with_sessions(mut self, sessions: ferrodash::Sessions) -> Self {
         self.printer = pdf::Printer::new(sessions.clone());
         self.sessions = sessions;
+        self
+    }
+
+    /// The portal sharing its sessions, failed logins, background jobs,
+    /// memoized reports and agents' rate limit with its other processes
+    /// through Redis.
+    #[must_use]
+    pub fn with_shared(self, shared: shared::Shared) -> Self {
+        let mut portal = self.with_sessions(shared.sessions.clone());
+        portal.shared = Some(shared);
+        portal
+    }
+
+    /// The portal signing page tokens and job handles with `key` (a
+    /// random key per process otherwise).
+    #[must_use]
+    pub fn with_secret_key(mut self, key: Vec<u8>) -> Self {
+        self.secret_key = Some(key);
+        self
+    }
+
+    /// The portal with the live strip read every `every` (default 3 s).
+    #[must_use]
+    pub fn with_live_every(mut self, every: std::time::Duration) -> Self {
+        self.live = live::LiveFeed::new(every);
         self
     }
 
@@ -219,6 +252,7 @@ fn header(user: &Principal) -> Node {
         ))
         .class_name("brand"),
         html::nav(links).id("nav").class_name("nav"),
+        live::strip(),
         html::span(format!("Signed in as {}", user.name))
             .id("signed-in-as")
             .class_name("who"),
@@ -259,9 +293,20 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         .order(1)
         .require_group(ADMIN_GROUP);
     let bind = portal.store.bind().clone();
-    let login = Login::form(portal.users.clone())
+    let mut login = Login::form(portal.users.clone())
         .title("Usage portal")
         .sessions(portal.sessions.clone());
+    // AI agents act for a user with one of the user's API tokens
+    // (`ferrodash-users token NAME`): the same scoping as the pages.
+    let mut mcp = Mcp::with_tokens(portal.users.clone()).instructions(
+        "The usage portal of a media platform: for the user of your token, the usage \
+         report of their customer accounts (hours ingested, items, storage held and deleted, \
+         by project and by month) over a range of days, and its export as CSV.",
+    );
+    if let Some(shared) = &portal.shared {
+        login = login.limiter(shared.limiter.clone());
+        mcp = mcp.rate_limit(shared.agents.clone());
+    }
     let mut builder = App::builder()
         .title("Usage portal")
         .with_state(portal.clone())
@@ -287,7 +332,18 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         })
         .page_not_found(|| html::h2("No such page.").id("not-found").into())
         .page(report_page)
-        .page(admin_page);
+        .page(admin_page)
+        .mcp(mcp)
+        .callback(live::callback());
+    if let Some(key) = &portal.secret_key {
+        builder = builder.secret_key(key.clone());
+    }
+    if let Some(shared) = &portal.shared {
+        builder = builder
+            .secret_key(shared.secret_key.clone())
+            .job_queue(shared.queue.clone())
+            .memo_cache(shared.cache.clone());
+    }
     if let Some(ingestor) = &portal.ingestor {
         let metrics = std::sync::Arc::clone(ingestor.metrics());
         builder = builder.metrics_source(move || metrics.render());

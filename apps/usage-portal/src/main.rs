@@ -30,6 +30,11 @@
 //! | `PORTAL_BACKFILL_DAYS` | `183` | days the first start and `backfill` fetch |
 //! | `PORTAL_MONTHLY_SCHEDULE` | `0 6 1 * *` | when every customer's PDF of the month before is written |
 //! | `PORTAL_REPORTS_DIR` | `reports` | the folder monthly PDFs go to (`<account>/<YYYY-MM>.pdf`) |
+//! | `PORTAL_REDIS_URL` | (none: each process on its own) | a Redis server the portal's processes share: sessions, failed logins, background jobs, memoized reports, agents' rate limit (secret) |
+//! | `PORTAL_SECRET_KEY` | (random per process) | signs page tokens and job handles; required with `PORTAL_REDIS_URL`, the same in every process, 32 characters or more (secret) |
+//!
+//! AI agents reach the portal's MCP server at `/_mcp` with an API token of
+//! a user: `ferrodash-users --database <PORTAL_DATABASE_URL> token NAME`.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -142,6 +147,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             settings.invalid(name, "a number of days from 1 to 3660");
         }
     }
+    let redis_url: Option<Secret<String>> = settings.secret_opt("REDIS_URL");
+    let secret_key: Option<Secret<String>> = settings.secret_opt("SECRET_KEY");
+    match (&redis_url, &secret_key) {
+        (Some(_), None) => settings.invalid(
+            "SECRET_KEY",
+            "a secret key every process has (PORTAL_REDIS_URL is set), 32 characters or more",
+        ),
+        (_, Some(key)) if key.expose().len() < 32 => {
+            settings.invalid("SECRET_KEY", "32 characters or more");
+        }
+        _ => {}
+    }
     let summary = settings.summary();
     settings.finish()?;
     let (Some(schedule), Some(monthly)) = (schedule, monthly) else {
@@ -187,7 +204,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         let ingestor = Ingestor::new(store, client, clock, zone);
         return one_run(&ingestor, days, trigger).await;
     }
-    let portal = Portal::open(database_url.expose()).await?;
+    let mut portal = Portal::open(database_url.expose()).await?;
+    if let (Some(url), Some(key)) = (&redis_url, &secret_key) {
+        let shared =
+            usage_portal::shared::Shared::connect(url.expose(), key.expose().clone().into_bytes())
+                .await?;
+        tracing::info!("sharing sessions, logins, jobs and the cache through Redis");
+        portal = portal.with_shared(shared);
+    } else if let Some(key) = &secret_key {
+        portal = portal.with_secret_key(key.expose().clone().into_bytes());
+    }
     let ingestor = Ingestor::new(portal.store().clone(), client, Arc::clone(&clock), zone);
     let portal = portal.with_ingestor(
         ingestor.clone(),

@@ -6,6 +6,8 @@
 //!   callbacks answer it.
 //! - [`client`]: call an app's routes in process, without a socket, and
 //!   build callback requests the way the renderer does.
+//! - [`mcp_client`]: the reference MCP client (Python's `mcp`) driving an
+//!   app's MCP server, as an AI agent's host does.
 //! - [`redis_server`]: a private Redis server a test can stop and start,
 //!   to see what an app does while Redis is down.
 //! - [`server`]: serve any axum [`Router`](axum::Router) on a free loopback
@@ -39,6 +41,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod mcp_client;
 pub mod oidc_provider;
 pub mod redis_server;
 pub mod server;

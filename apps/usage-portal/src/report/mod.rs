@@ -166,6 +166,7 @@ async fn report(
     Input(end): Input<Option<Value>>,
     Input(projects): Input<Option<Value>>,
     Input(theme): Input<Option<String>>,
+    Input(_data_version): Input<Option<i64>>,
     user: Principal,
     AppState(portal): AppState<Portal>,
     AppState(cache): AppState<MemoCache>,
@@ -263,6 +264,15 @@ async fn project_options(
         .collect();
     Ok(Json(Value::Array(options)))
 }
+
+/// What the report does, for AI agents calling it as a tool.
+const REPORT_TOOL: &str = "The usage report of the user's customer accounts over a range of \
+days: the view's title, five totals (hours ingested, items, storage held, storage deleted, \
+projects), a donut of hours by project, a treemap of storage by project and kind, and bars \
+by month. Arguments: `account_value`, an account id like `acc-01` (customers see only their \
+own; null picks the first); `days_start_date` and `days_end_date`, `YYYY-MM-DD`; \
+`projects_value`, a list of project ids or null for all; `theme_data` and \
+`data_version_data` may be null.";
 
 /// Toggles the theme kept in the browser's local storage.
 const TOGGLE_THEME: &str = r"function(clicks, theme) {
@@ -385,7 +395,10 @@ pub fn callbacks(builder: AppBuilder) -> AppBuilder {
                 .input("days", "start_date")
                 .input("days", "end_date")
                 .input("projects", "value")
-                .input("theme", "data"),
+                .input("theme", "data")
+                // Pushed by the live strip when a run writes new data.
+                .input("data-version", "data")
+                .description(REPORT_TOOL),
         )
         .callback(export::csv_callback())
         .callback(export::pdf_callback())

@@ -22,6 +22,7 @@ fn report(account: &Value, start: &Value, end: &Value, projects: &Value) -> Call
         .input("days", "end_date", end.clone())
         .input("projects", "value", projects.clone())
         .input("theme", "data", json!("light"))
+        .input("data-version", "data", json!(null))
 }
 
 /// The CSV export with these filter values; `key` is its output string

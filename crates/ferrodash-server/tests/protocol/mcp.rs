@@ -531,3 +531,37 @@ async fn each_user_is_rate_limited() {
     let alice = Agent::initialize(&app, "alice-token").await;
     assert_eq!(alice.rpc("ping", json!({})).await["result"], json!({}));
 }
+
+/// The reference client (Python's `mcp`) runs a background callback as a
+/// task: it polls the task to its end, then fetches the result.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_reference_client_runs_a_background_callback_as_a_task() {
+    let app = builder().build().unwrap();
+    let server = ferrodash_testing::server::spawn_router(app.router())
+        .await
+        .unwrap();
+    let client = ferrodash_testing::mcp_client::McpClient::install().expect("the client installs");
+    let plan = json!([
+        {"do": "task", "tool": "slow", "arguments": {"steps_value": 4}},
+        {"do": "call", "tool": "usage", "arguments": {"days_value": 2}},
+        {"do": "list_resources"},
+    ]);
+    let answer = client
+        .run(&server.url("/_mcp"), Some("bob-token"), &plan)
+        .await
+        .unwrap();
+    let task = &answer["steps"][0];
+    let statuses = task["statuses"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{answer}"));
+    assert_eq!(statuses.last(), Some(&json!("completed")), "{task}");
+    assert_eq!(
+        task["result"]["structuredContent"]["response"]["slow-out"]["children"],
+        "4 steps"
+    );
+    assert_eq!(
+        answer["steps"][1]["structuredContent"]["response"]["usage"]["children"],
+        "bob: 3 hours in 2 days"
+    );
+    assert_eq!(answer["steps"][2]["resources"][0]["uri"], "dash://layout");
+}
