@@ -252,7 +252,6 @@ fn header(user: &Principal) -> Node {
         ))
         .class_name("brand"),
         html::nav(links).id("nav").class_name("nav"),
-        live::strip(),
         html::span(format!("Signed in as {}", user.name))
             .id("signed-in-as")
             .class_name("who"),
@@ -326,6 +325,7 @@ pub fn builder(portal: &Portal) -> AppBuilder {
                     .storage_type(dcc::StoreStorageType::Local)
                     .data("light"),
                 header(user),
+                live::strip(),
                 html::main(pages::container()).class_name("content"),
             ))
             .id("portal")

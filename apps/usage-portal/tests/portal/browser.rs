@@ -307,6 +307,16 @@ async fn an_admin_sees_every_customer_picks_one_and_runs_an_ingestion() -> TestR
     .await?;
     page.screenshot(shot("admin")).await?;
 
+    // The live strip, pushed over the WebSocket: the data's last day and,
+    // for an admin, the last run.
+    page.wait_until(
+        "(document.querySelector('#live-usage')?.textContent || '').includes('Last run success')",
+    )
+    .await?;
+    let before = page.text("#live-usage").await?;
+    assert!(before.starts_with("Data up to 2026-11-30."), "{before}");
+    page.run("window.__still_this_page = true").await?;
+
     // The admin page: the run history, and "Run now" adds a run.
     page.click("#nav-admin").await?;
     page.wait_until("document.querySelectorAll('#runs-table tbody tr').length === 1")
@@ -320,6 +330,14 @@ async fn an_admin_sees_every_customer_picks_one_and_runs_an_ingestion() -> TestR
     .await?;
     page.wait_until("document.querySelectorAll('#runs-table tbody tr').length === 2")
         .await?;
+    // The strip follows the new run by itself, with no reload.
+    page.wait_until(&format!(
+        "(document.querySelector('#live-usage')?.textContent || '') !== {before:?}"
+    ))
+    .await?;
+    let after = page.text("#live-usage").await?;
+    assert!(after.contains("Last run success"), "{after}");
+    assert!(page.eval::<bool>("window.__still_this_page === true").await?);
     page.screenshot(shot("admin-runs")).await?;
     assert_no_console_errors(&page).await;
 

@@ -157,7 +157,9 @@ impl TestPortal {
             .await
             .expect("the backfill runs");
         portal.days().refresh(portal.store()).await.unwrap();
-        let portal = portal.with_ingestor(ingestor, 3, "Runs `0 2 * * *` (UTC).");
+        let portal = portal
+            .with_ingestor(ingestor, 3, "Runs `0 2 * * *` (UTC).")
+            .with_live_every(std::time::Duration::from_millis(200));
         let app = usage_portal::app(&portal).expect("the portal builds");
         let server = ferrodash_testing::server::spawn_router(app.router())
             .await
