@@ -22,6 +22,8 @@ wait_for() { # wait_for <what> <check command...>
     exit 1
 }
 
+# Tests that stop Redis start private servers of their own.
+command -v redis-server >/dev/null 2>&1 || apt_install redis-server redis-tools
 redis_up() { command -v redis-cli >/dev/null 2>&1 && [ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = PONG ]; }
 if ! redis_up; then
     command -v redis-server >/dev/null 2>&1 || apt_install redis-server redis-tools

@@ -1,14 +1,20 @@
 //! Many background jobs at once, each polled as its page would poll it.
 //!
-//! `bench-background-jobs serve PORT` serves an app whose background callback
-//! takes ten steps of 100 ms, reporting progress after each.
-//! `bench-background-jobs drive URL JOBS` opens JOBS pages at once: each loads
-//! the index page (for its page token), starts a job and polls it every
-//! interval until its result arrives. It prints how many jobs completed, the
-//! total time and the poll latencies. `benches/jobs/run.sh` runs both.
+//! `bench-background-jobs serve PORT [REDIS_URL PREFIX]` serves an app whose
+//! background callback takes STEPS steps of STEP_MS (environment, default 10
+//! of 100 ms), reporting progress after each; with a Redis URL its jobs go
+//! through a Redis queue shared by every process serving with the same
+//! prefix.
+//! `bench-background-jobs drive START_URL POLL_URL JOBS` opens JOBS pages at
+//! once: each loads the index page from START_URL (for its page token),
+//! starts a job there and polls it through POLL_URL every interval until its
+//! result arrives. It prints how many jobs completed, the total time, the
+//! throughput and the poll latencies. `benches/jobs/run.sh` runs the
+//! in-process queue and two processes sharing Redis side by side.
 
 use std::time::{Duration, Instant};
 
+use ferrodash::RedisJobQueue;
 use ferrodash::prelude::*;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
@@ -19,23 +25,38 @@ use hyper_util::rt::TokioExecutor;
 /// How often pages poll.
 const INTERVAL: Duration = Duration::from_millis(100);
 
-async fn ten_steps(Input(n): Input<Option<u64>>, progress: Progress) -> String {
-    for step in 1..=10u64 {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        progress.set(step * 10);
+/// A number from the environment.
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+async fn steps(Input(n): Input<Option<u64>>, progress: Progress) -> String {
+    let (steps, step) = (env_number("STEPS", 10), env_number("STEP_MS", 100));
+    for i in 1..=steps {
+        tokio::time::sleep(Duration::from_millis(step)).await;
+        progress.set(i * 100 / steps.max(1));
     }
     format!("job {} done", n.unwrap_or(0))
 }
 
-fn app() -> Result<App, ferrodash::BuildErrors> {
-    App::builder()
+fn app(queue: Option<RedisJobQueue>) -> Result<App, ferrodash::BuildErrors> {
+    let builder = match queue {
+        Some(queue) => App::builder()
+            .job_queue(queue)
+            .secret_key(b"a benchmark key shared by both processes".to_vec()),
+        None => App::builder(),
+    };
+    builder
         .layout(html::div((
             dcc::input("n"),
             html::progress(()).id("bar"),
             html::div(()).id("out"),
         )))
         .callback(
-            Callback::new(ten_steps)
+            Callback::new(steps)
                 .output("out", "children")
                 .input("n", "value")
                 .progress("bar", "value", json!(0))
@@ -78,7 +99,12 @@ async fn request(
 }
 
 /// One page: load, start a job, poll until done. Returns the poll latencies.
-async fn page(client: HttpClient, base: String, n: u64) -> Result<Vec<Duration>, String> {
+async fn page(
+    client: HttpClient,
+    base: String,
+    poll_base: String,
+    n: u64,
+) -> Result<Vec<Duration>, String> {
     let (_, index) = request(&client, &format!("{base}/"), None).await?;
     let index = String::from_utf8_lossy(&index);
     let start = index.find("\"end_id\":\"").ok_or("no end_id")? + 10;
@@ -94,7 +120,7 @@ async fn page(client: HttpClient, base: String, n: u64) -> Result<Vec<Duration>,
     }
     let started: Value = serde_json::from_slice(&started).map_err(|e| e.to_string())?;
     let poll_url = format!(
-        "{url}&cacheKey={}&job={}",
+        "{poll_base}/_dash-update-component?endId={end_id}&cacheKey={}&job={}",
         started["cacheKey"].as_str().unwrap_or_default(),
         started["job"].as_str().unwrap_or_default()
     );
@@ -132,11 +158,11 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[index]
 }
 
-async fn drive(base: String, jobs: u64) {
+async fn drive(base: String, poll_base: String, jobs: u64) {
     let client: HttpClient = Client::builder(TokioExecutor::new()).build_http();
     let started = Instant::now();
     let tasks: Vec<_> = (0..jobs)
-        .map(|n| tokio::spawn(page(client.clone(), base.clone(), n)))
+        .map(|n| tokio::spawn(page(client.clone(), base.clone(), poll_base.clone(), n)))
         .collect();
     let mut latencies = Vec::new();
     let mut completed = 0;
@@ -156,6 +182,10 @@ async fn drive(base: String, jobs: u64) {
     println!("jobs started     {jobs}");
     println!("jobs completed   {completed}");
     println!("total time       {:.2} s", total.as_secs_f64());
+    println!(
+        "throughput       {:.1} jobs/s",
+        f64::from(u32::try_from(completed).unwrap_or(u32::MAX)) / total.as_secs_f64()
+    );
     println!("polls            {}", latencies.len());
     for (name, p) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("max", 1.0)] {
         println!(
@@ -174,17 +204,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     match args.get(1).map(String::as_str) {
         Some("serve") => {
             let port = args.get(2).map_or("18650", String::as_str);
-            app()?.serve(format!("127.0.0.1:{port}")).await?;
+            let queue = match (args.get(3), args.get(4)) {
+                (Some(url), Some(prefix)) => Some(
+                    RedisJobQueue::connect(url)
+                        .await?
+                        .with_prefix(prefix.clone()),
+                ),
+                _ => None,
+            };
+            app(queue)?.serve(format!("127.0.0.1:{port}")).await?;
         }
         Some("drive") => {
             let base = args
                 .get(2)
                 .cloned()
                 .unwrap_or_else(|| "http://127.0.0.1:18650".to_owned());
-            let jobs = args.get(3).and_then(|j| j.parse().ok()).unwrap_or(200);
-            drive(base.trim_end_matches('/').to_owned(), jobs).await;
+            let poll = args.get(3).cloned().unwrap_or_else(|| base.clone());
+            let jobs = args.get(4).and_then(|j| j.parse().ok()).unwrap_or(200);
+            drive(
+                base.trim_end_matches('/').to_owned(),
+                poll.trim_end_matches('/').to_owned(),
+                jobs,
+            )
+            .await;
         }
-        _ => return Err("usage: bench-background-jobs serve PORT | drive URL JOBS".into()),
+        _ => {
+            return Err(
+                "usage: bench-background-jobs serve PORT [REDIS_URL PREFIX] | drive START_URL POLL_URL JOBS"
+                    .into(),
+            );
+        }
     }
     Ok(())
 }

@@ -31,7 +31,8 @@
 //! | --- | --- |
 //! | `ferrodash-core` | component tree, ids, callback declarations, validation, wire types |
 //! | `ferrodash-components` | typed builders for `html`, `dcc` and `dash_table` |
-//! | `ferrodash-server` | the axum server, callbacks, background jobs, embedded front end |
+//! | `ferrodash-server` | the axum server, callbacks, background routes, WebSocket callbacks, the MCP server, embedded front end |
+//! | `ferrodash-jobs` | where background jobs run: in process, or shared by processes through Redis (`RedisJobQueue`) |
 //! | `ferrodash-data` | SQL binds: embedded SQLite by default, PostgreSQL, MySQL/MariaDB; queries in `.sql` files |
 //! | `ferrodash-figures` | typed Plotly figures, a Plotly-Express-like API (`px`), downsampling |
 //! | `ferrodash-cache` | the memoize cache and server-side stores: in memory or Redis, scoped per user |

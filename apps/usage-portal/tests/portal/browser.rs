@@ -337,7 +337,10 @@ async fn an_admin_sees_every_customer_picks_one_and_runs_an_ingestion() -> TestR
     .await?;
     let after = page.text("#live-usage").await?;
     assert!(after.contains("Last run success"), "{after}");
-    assert!(page.eval::<bool>("window.__still_this_page === true").await?);
+    assert!(
+        page.eval::<bool>("window.__still_this_page === true")
+            .await?
+    );
     page.screenshot(shot("admin-runs")).await?;
     assert_no_console_errors(&page).await;
 

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket};
 use ferrodash_core::wire::UpdateRequest;
+use futures_util::stream::SplitSink;
+use futures_util::{SinkExt, StreamExt};
 use http::HeaderMap;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinSet;
@@ -62,11 +64,12 @@ impl Peer {
     }
 }
 
-/// Serves one connection until it closes.
-pub(super) async fn serve(mut socket: WebSocket, peer: Peer) {
+/// Serves one connection until it closes: this task reads and runs
+/// callbacks, a second one writes, so both sides move at once.
+pub(super) async fn serve(socket: WebSocket, peer: Peer) {
     let peer = Arc::new(peer);
     let config = &peer.app.inner.config.websocket;
-    let (out, mut outgoing) = mpsc::unbounded_channel();
+    let (out, outgoing) = mpsc::unbounded_channel();
     let (closed_tx, closed) = watch::channel(false);
     let connection = Arc::new(Connection {
         out,
@@ -74,18 +77,20 @@ pub(super) async fn serve(mut socket: WebSocket, peer: Peer) {
         closed,
         get_props_timeout: config.get_props_timeout,
     });
+    let (sink, mut stream) = socket.split();
+    let mut writer = tokio::spawn(write(sink, outgoing));
     let limit = config.max_running_per_connection.max(1);
     let mut running = JoinSet::new();
     let mut silence = Instant::now() + SILENCE_LIMIT;
     loop {
         tokio::select! {
-            frame = socket.recv() => {
+            frame = stream.next() => {
                 silence = Instant::now() + SILENCE_LIMIT;
                 let text = match frame {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => {
-                        close(&mut socket, 1003, "binary messages are not understood").await;
-                        break;
+                        connection.close(1003, "binary messages are not understood");
+                        continue;
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_)) | Err(_)) | None => break,
@@ -94,6 +99,8 @@ pub(super) async fn serve(mut socket: WebSocket, peer: Peer) {
                     Ok(Incoming::Heartbeat) => connection.send(message::HEARTBEAT_ACK.to_owned()),
                     Ok(Incoming::Props { request_id, payload }) => connection.answer(&request_id, payload),
                     Ok(Incoming::Callback { renderer_id, request_id, payload }) => {
+                        // Finished callbacks not yet collected do not count.
+                        while running.try_join_next().is_some() {}
                         if running.len() >= limit {
                             let status = Status::Error(format!(
                                 "too many callbacks at once on this connection (at most {limit})"
@@ -117,20 +124,16 @@ pub(super) async fn serve(mut socket: WebSocket, peer: Peer) {
                     }
                     Err(problem) => {
                         tracing::debug!(%problem, "WebSocket: a malformed message; closing");
-                        close(&mut socket, 1007, "malformed message").await;
-                        break;
+                        connection.close(1007, "malformed message");
                     }
                 }
             }
-            Some(first) = outgoing.recv() => {
-                if !write(&mut socket, first, &mut outgoing).await {
-                    break;
-                }
-            }
+            // The writer ends when the socket fails or was closed.
+            _ = &mut writer => break,
             Some(_) = running.join_next(), if !running.is_empty() => {}
             () = tokio::time::sleep_until(silence) => {
-                close(&mut socket, 1001, "no heartbeat").await;
-                break;
+                connection.close(1001, "no heartbeat");
+                silence = Instant::now() + SILENCE_LIMIT;
             }
         }
     }
@@ -138,56 +141,51 @@ pub(super) async fn serve(mut socket: WebSocket, peer: Peer) {
     let _ = closed_tx.send(true);
     running.abort_all();
     connection.drop_waiters();
+    writer.abort();
 }
 
-/// Writes `first` and whatever else is ready, in one frame when there are
-/// several (a JSON array, as the worker reads it). `false` once the
-/// connection is to end.
+/// Writes what callbacks send until the connection is to close: whatever
+/// is ready at once goes out in one frame (a JSON array, as the worker reads
+/// it, when there are several messages).
 async fn write(
-    socket: &mut WebSocket,
-    first: Outgoing,
-    outgoing: &mut mpsc::UnboundedReceiver<Outgoing>,
-) -> bool {
-    let mut batch = Vec::new();
-    let mut closing = None;
-    let mut next = Some(first);
-    while let Some(item) = next.take() {
-        match item {
-            Outgoing::Text(text) => batch.push(text),
-            Outgoing::Close(code, reason) => {
-                closing = Some((code, reason));
-                break;
+    mut sink: SplitSink<WebSocket, Message>,
+    mut outgoing: mpsc::UnboundedReceiver<Outgoing>,
+) {
+    while let Some(first) = outgoing.recv().await {
+        let mut batch = Vec::new();
+        let mut closing = None;
+        let mut next = Some(first);
+        while let Some(item) = next.take() {
+            match item {
+                Outgoing::Text(text) => batch.push(text),
+                Outgoing::Close(code, reason) => {
+                    closing = Some((code, reason));
+                    break;
+                }
+            }
+            if batch.len() < BATCH {
+                next = outgoing.try_recv().ok();
             }
         }
-        if batch.len() < BATCH {
-            next = outgoing.try_recv().ok();
+        let frame = match batch.len() {
+            0 => None,
+            1 => batch.pop(),
+            _ => Some(format!("[{}]", batch.join(","))),
+        };
+        if let Some(frame) = frame
+            && sink.send(Message::Text(frame.into())).await.is_err()
+        {
+            return;
+        }
+        if let Some((code, reason)) = closing {
+            let frame = CloseFrame {
+                code,
+                reason: reason.into(),
+            };
+            let _ = sink.send(Message::Close(Some(frame))).await;
+            return;
         }
     }
-    let frame = match batch.len() {
-        0 => None,
-        1 => batch.pop(),
-        _ => Some(format!("[{}]", batch.join(","))),
-    };
-    if let Some(frame) = frame
-        && socket.send(Message::Text(frame.into())).await.is_err()
-    {
-        return false;
-    }
-    match closing {
-        Some((code, reason)) => {
-            close(socket, code, reason).await;
-            false
-        }
-        None => true,
-    }
-}
-
-async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let frame = CloseFrame {
-        code,
-        reason: reason.into(),
-    };
-    let _ = socket.send(Message::Close(Some(frame))).await;
 }
 
 /// Runs one callback request and says how it ended, and whether the
