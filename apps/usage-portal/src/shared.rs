@@ -53,14 +53,28 @@ impl Shared {
     ///
     /// [`SharedError`] when Redis cannot be reached.
     pub async fn connect(url: &str, secret_key: Vec<u8>) -> Result<Self, SharedError> {
+        Self::connect_with_prefix(url, "usage-portal:", secret_key).await
+    }
+
+    /// The same under `prefix` (portals sharing one Redis server need
+    /// prefixes of their own).
+    ///
+    /// # Errors
+    ///
+    /// [`SharedError`] when Redis cannot be reached.
+    pub async fn connect_with_prefix(
+        url: &str,
+        prefix: &str,
+        secret_key: Vec<u8>,
+    ) -> Result<Self, SharedError> {
         let queue = RedisJobQueue::connect(url)
             .await?
-            .with_prefix("usage-portal:jobs:");
+            .with_prefix(format!("{prefix}jobs:"));
         let unreachable = |e: &dyn std::fmt::Display| SharedError::Redis(e.to_string());
         let limiter = LoginLimiter::connect_redis(url)
             .await
             .map_err(|e| unreachable(&e))?
-            .with_prefix("usage-portal:logins:");
+            .with_prefix(format!("{prefix}logins:"));
         let agents =
             RateLimiter::connect_redis(url, "usage-portal:agents:", 120, Duration::from_secs(60))
                 .await
@@ -68,14 +82,14 @@ impl Shared {
         let cache = MemoCache::with_backend(
             RedisBackend::connect(url)
                 .await?
-                .with_prefix("usage-portal:cache:"),
+                .with_prefix(format!("{prefix}cache:")),
             CacheConfig::default(),
         );
         let sessions = Sessions::new(
             RedisSessionStore::connect(url)
                 .await
                 .map_err(|e| unreachable(&e))?
-                .with_prefix("usage-portal:session:"),
+                .with_prefix(format!("{prefix}session:")),
             SessionConfig::default(),
         );
         Ok(Self {

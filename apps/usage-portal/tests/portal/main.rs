@@ -6,3 +6,4 @@ mod browser;
 mod common;
 mod ingestion;
 mod scoping;
+mod shared;
