@@ -96,6 +96,8 @@ pub struct Portal {
     live: live::LiveFeed,
     shared: Option<shared::Shared>,
     secret_key: Option<Vec<u8>>,
+    trusted_proxies: Vec<std::net::IpAddr>,
+    production: bool,
 }
 
 impl Portal {
@@ -146,6 +148,8 @@ impl Portal {
             live: live::LiveFeed::default(),
             shared: None,
             secret_key: None,
+            trusted_proxies: Vec::new(),
+            production: false,
         })
     }
 
@@ -189,6 +193,22 @@ impl Portal {
     #[must_use]
     pub fn with_secret_key(mut self, key: Vec<u8>) -> Self {
         self.secret_key = Some(key);
+        self
+    }
+
+    /// The portal behind these reverse proxies: failed logins are counted
+    /// by the client address they forward.
+    #[must_use]
+    pub fn with_trusted_proxies(mut self, proxies: Vec<std::net::IpAddr>) -> Self {
+        self.trusted_proxies = proxies;
+        self
+    }
+
+    /// The portal in production mode: `Secure` cookies, a strong secret
+    /// key required.
+    #[must_use]
+    pub const fn with_production(mut self, on: bool) -> Self {
+        self.production = on;
         self
     }
 
@@ -294,7 +314,8 @@ pub fn builder(portal: &Portal) -> AppBuilder {
     let bind = portal.store.bind().clone();
     let mut login = Login::form(portal.users.clone())
         .title("Usage portal")
-        .sessions(portal.sessions.clone());
+        .sessions(portal.sessions.clone())
+        .trusted_proxies(portal.trusted_proxies.clone());
     // AI agents act for a user with one of the user's API tokens
     // (`ferrodash-users token NAME`): the same scoping as the pages.
     let mut mcp = Mcp::with_tokens(portal.users.clone()).instructions(
@@ -307,6 +328,7 @@ pub fn builder(portal: &Portal) -> AppBuilder {
         mcp = mcp.rate_limit(shared.agents.clone());
     }
     let mut builder = App::builder()
+        .production(portal.production)
         .title("Usage portal")
         .with_state(portal.clone())
         .login(login)

@@ -31,6 +31,8 @@
 //! | `PORTAL_MONTHLY_SCHEDULE` | `0 6 1 * *` | when every customer's PDF of the month before is written |
 //! | `PORTAL_REPORTS_DIR` | `reports` | the folder monthly PDFs go to (`<account>/<YYYY-MM>.pdf`) |
 //! | `PORTAL_REDIS_URL` | (none: each process on its own) | a Redis server the portal's processes share: sessions, failed logins, background jobs, memoized reports, agents' rate limit (secret) |
+//! | `PORTAL_TRUSTED_PROXIES` | (none) | addresses of the reverse proxies in front, comma-separated: failed logins are counted by the client address they forward |
+//! | `PORTAL_PRODUCTION` | `false` | production mode: cookies `Secure` (serve over HTTPS), a strong `PORTAL_SECRET_KEY` required |
 //! | `PORTAL_SECRET_KEY` | (random per process) | signs page tokens and job handles; required with `PORTAL_REDIS_URL`, the same in every process, 32 characters or more (secret) |
 //!
 //! AI agents reach the portal's MCP server at `/_mcp` with an API token of
@@ -147,9 +149,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             settings.invalid(name, "a number of days from 1 to 3660");
         }
     }
+    let proxies_text: String = settings.get_or("TRUSTED_PROXIES", String::new());
+    let trusted_proxies: Vec<std::net::IpAddr> = proxies_text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| {
+            p.parse().ok().or_else(|| {
+                settings.invalid("TRUSTED_PROXIES", "IP addresses separated by commas");
+                None
+            })
+        })
+        .collect();
+    let production: bool = settings.get_or("PRODUCTION", false);
     let redis_url: Option<Secret<String>> = settings.secret_opt("REDIS_URL");
     let secret_key: Option<Secret<String>> = settings.secret_opt("SECRET_KEY");
     match (&redis_url, &secret_key) {
+        (_, None) if production => settings.invalid(
+            "SECRET_KEY",
+            "a secret key of 32 characters or more (PORTAL_PRODUCTION is on)",
+        ),
         (Some(_), None) => settings.invalid(
             "SECRET_KEY",
             "a secret key every process has (PORTAL_REDIS_URL is set), 32 characters or more",
@@ -214,6 +233,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     } else if let Some(key) = &secret_key {
         portal = portal.with_secret_key(key.expose().clone().into_bytes());
     }
+    let portal = portal
+        .with_trusted_proxies(trusted_proxies)
+        .with_production(production);
     let ingestor = Ingestor::new(portal.store().clone(), client, Arc::clone(&clock), zone);
     let portal = portal.with_ingestor(
         ingestor.clone(),
@@ -256,6 +278,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             let (portal, sink, zone) = (portal.clone(), sink.clone(), zone.clone());
             async move {
                 let month = previous_month(at.to_zoned(zone).date());
+                // One process of several writes a month's reports.
+                match usage_portal::monthly::claim_month(portal.store(), month).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        tracing::info!(%month, "another process writes this month's reports");
+                        return;
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "monthly reports: the lock cannot be taken");
+                        return;
+                    }
+                }
                 if let Err(e) = deliver_month(portal.store(), portal.printer(), &sink, month).await
                 {
                     tracing::error!(error = %e, "monthly reports");

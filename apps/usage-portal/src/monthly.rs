@@ -98,6 +98,25 @@ pub fn previous_month(today: Date) -> Date {
         .map_or(first, |last| last.first_of_month())
 }
 
+/// Claims writing `month`'s reports for this process: `false` when another
+/// process has (several processes run the same schedule). The claim holds
+/// for twelve hours, longer than any run.
+///
+/// # Errors
+///
+/// [`ferrodash::data::DataError`] when the database fails.
+pub async fn claim_month(store: &Store, month: Date) -> Result<bool, ferrodash::data::DataError> {
+    let now = jiff::Timestamp::now().as_millisecond();
+    let owner = format!("{}-{:016x}", std::process::id(), rand::random::<u64>());
+    let name = format!("monthly-reports {}", crate::store::month_of(month));
+    let lease = crate::store::Lease {
+        name: &name,
+        owner: &owner,
+        expires_at: now + 12 * 3_600_000,
+    };
+    store.take_lock(&lease, now).await
+}
+
 /// Prints and delivers the report of every account for the month that
 /// starts on `month`; returns how many were delivered.
 ///

@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use ferrodash::RedisJobQueue;
 use ferrodash::prelude::*;
+use ferrodash_benches::percentile;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
@@ -143,19 +144,6 @@ async fn page(
         }
     }
     Err("the job did not finish within a minute".to_owned())
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[index]
 }
 
 async fn drive(base: String, poll_base: String, jobs: u64) {

@@ -122,25 +122,11 @@ impl BearerTokens for Users {
 
 #[cfg(test)]
 mod tests {
-    use ferrodash_data::{Bind, BindConfig};
-
     use super::*;
 
     #[tokio::test]
     async fn tokens_name_their_user_until_revoked() {
-        let file = std::env::temp_dir().join(format!(
-            "ferrodash-tokens-test-{}-{}.db",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        let bind = Bind::connect(
-            "app",
-            &format!("sqlite://{}", file.display()),
-            BindConfig::default(),
-        )
-        .await
-        .unwrap();
-        let users = Users::open(bind).await.unwrap();
+        let (users, file) = crate::users::tests::users().await;
         users
             .add("ada", "Ada", "a long enough password", &["admin"])
             .await

@@ -255,12 +255,13 @@ pub(crate) fn params<'a>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use ferrodash_data::{Bind, BindConfig};
 
     use super::{UserError, Users};
 
-    async fn users() -> (Users, std::path::PathBuf) {
+    /// Users in a new SQLite file, and the file (to remove at the end).
+    pub(crate) async fn users() -> (Users, std::path::PathBuf) {
         let file = std::env::temp_dir().join(format!(
             "ferrodash-users-test-{}-{}.db",
             std::process::id(),

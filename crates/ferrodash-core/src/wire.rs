@@ -91,7 +91,10 @@ fn err(path: impl Into<String>, problem: impl Into<String>) -> WireError {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// What kind of JSON value `value` is, for messages: `a string`, `null`,
+/// `a list`...
+#[must_use]
+pub fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -115,7 +118,7 @@ impl UpdateRequest {
         let Value::Object(mut body) = value else {
             return Err(err(
                 "",
-                format!("the body must be a JSON object, not {}", kind(&value)),
+                format!("the body must be a JSON object, not {}", json_kind(&value)),
             ));
         };
         let output = match body.remove("output") {
@@ -123,7 +126,7 @@ impl UpdateRequest {
             Some(other) => {
                 return Err(err(
                     "output",
-                    format!("must be a string, not {}", kind(&other)),
+                    format!("must be a string, not {}", json_kind(&other)),
                 ));
             }
             None => return Err(err("output", "is missing: it names the callback to run")),
@@ -141,7 +144,7 @@ impl UpdateRequest {
             Some(other) => {
                 return Err(err(
                     "outputs",
-                    format!("must be an object or a list, not {}", kind(&other)),
+                    format!("must be an object or a list, not {}", json_kind(&other)),
                 ));
             }
         };
@@ -156,14 +159,14 @@ impl UpdateRequest {
                     Value::String(s) => Ok(s),
                     other => Err(err(
                         format!("changedPropIds[{i}]"),
-                        format!("must be a string, not {}", kind(&other)),
+                        format!("must be a string, not {}", json_kind(&other)),
                     )),
                 })
                 .collect::<Result<_, _>>()?,
             Some(other) => {
                 return Err(err(
                     "changedPropIds",
-                    format!("must be a list, not {}", kind(&other)),
+                    format!("must be a list, not {}", json_kind(&other)),
                 ));
             }
         };
@@ -190,7 +193,10 @@ fn dep_list(
             .enumerate()
             .map(|(i, v)| resolved(v, &format!("{field}[{i}]"), dep_value))
             .collect(),
-        Some(other) => Err(err(field, format!("must be a list, not {}", kind(&other)))),
+        Some(other) => Err(err(
+            field,
+            format!("must be a list, not {}", json_kind(&other)),
+        )),
     }
 }
 
@@ -208,14 +214,14 @@ fn resolved<T>(
                 Value::Object(map) => one(map, &format!("{path}[{i}]")),
                 other => Err(err(
                     format!("{path}[{i}]"),
-                    format!("must be an object, not {}", kind(&other)),
+                    format!("must be an object, not {}", json_kind(&other)),
                 )),
             })
             .collect::<Result<_, _>>()
             .map(Resolved::Many),
         other => Err(err(
             path,
-            format!("must be an object or a list, not {}", kind(&other)),
+            format!("must be an object or a list, not {}", json_kind(&other)),
         )),
     }
 }
@@ -236,7 +242,7 @@ fn id_and_property(
         Some(other) => {
             return Err(err(
                 format!("{path}.id"),
-                format!("must be a string or an object, not {}", kind(&other)),
+                format!("must be a string or an object, not {}", json_kind(&other)),
             ));
         }
     };
@@ -251,7 +257,7 @@ fn id_and_property(
         Some(other) => {
             return Err(err(
                 format!("{path}.property"),
-                format!("must be a string, not {}", kind(&other)),
+                format!("must be a string, not {}", json_kind(&other)),
             ));
         }
         None => return Err(err(format!("{path}.property"), "is missing")),

@@ -30,6 +30,9 @@ pub struct Job {
     /// How long the job may take from the moment it was started (queued),
     /// waiting included.
     pub timeout: Duration,
+    /// How long its poller may go quiet before the job counts as abandoned
+    /// (`None`: twenty poll intervals, at least five seconds).
+    pub idle: Option<Duration>,
 }
 
 impl Job {
@@ -47,14 +50,24 @@ impl Job {
             payload: payload.into(),
             poll_interval,
             timeout,
+            idle: None,
         }
     }
 
+    /// The job with a poller that may go quiet for `idle` (a program
+    /// polling rarely, say) before the job counts as abandoned.
+    #[must_use]
+    pub const fn with_idle_limit(mut self, idle: Duration) -> Self {
+        self.idle = Some(idle);
+        self
+    }
+
     /// How long the page may go without polling before the job counts as
-    /// abandoned: twenty poll intervals, at least five seconds.
+    /// abandoned: as set, else twenty poll intervals, at least five seconds.
     #[must_use]
     pub fn idle_limit(&self) -> Duration {
-        (self.poll_interval.saturating_mul(20)).max(Duration::from_secs(5))
+        self.idle
+            .unwrap_or_else(|| (self.poll_interval.saturating_mul(20)).max(Duration::from_secs(5)))
     }
 }
 

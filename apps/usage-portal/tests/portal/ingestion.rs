@@ -394,3 +394,27 @@ async fn runs_show_in_the_metrics() {
     );
     assert!(text.contains("ferrodash_http_requests_total"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_process_of_several_claims_a_months_reports() {
+    let db = TempDb::new("claim-month");
+    let store = Store::open(&db.url()).await.unwrap();
+    let november = jiff::civil::date(2026, 11, 1);
+    assert!(
+        usage_portal::monthly::claim_month(&store, november)
+            .await
+            .unwrap()
+    );
+    // A second process, at the same time: not its to write.
+    assert!(
+        !usage_portal::monthly::claim_month(&store, november)
+            .await
+            .unwrap()
+    );
+    // Another month is free.
+    assert!(
+        usage_portal::monthly::claim_month(&store, jiff::civil::date(2026, 10, 1))
+            .await
+            .unwrap()
+    );
+}

@@ -185,14 +185,11 @@ pub(crate) async fn call(
         let answer = dispatch::run(&context.app.inner, prepared.checked, caller).await;
         return Ok(tool_result(answer, debug));
     };
-    let queued = match queue_job(
-        context.app,
-        registered,
-        payload(context, &tool.key, &body),
-        options,
-    )
-    .await
-    {
+    // An agent may poll a task rarely: the job is not abandoned before its
+    // timeout.
+    let idle = options.timeout + Duration::from_secs(60);
+    let payload = payload(context, &tool.key, &body);
+    let queued = match queue_job(context.app, registered, payload, options, Some(idle)).await {
         Ok(queued) => queued,
         Err(answer) => return Ok(tool_result(answer, debug)),
     };

@@ -35,6 +35,7 @@ pub(crate) async fn queue_job(
     registered: &Registered,
     mut payload: JobPayload,
     options: &BackgroundOptions,
+    idle: Option<Duration>,
 ) -> Result<Queued, Answer> {
     // Identical inputs on the same callback, for the same user, share a key.
     let request = UpdateRequest::from_slice(payload.body.as_bytes())
@@ -60,12 +61,15 @@ pub(crate) async fn queue_job(
         key: cache_key.clone(),
         ttl_ms: u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
     });
-    let job = Job::new(
+    let mut job = Job::new(
         registered.spec.name.clone(),
         serde_json::to_string(&payload).unwrap_or_default(),
         options.interval,
         options.timeout,
     );
+    if let Some(idle) = idle {
+        job = job.with_idle_limit(idle);
+    }
     let job_id = job.id.clone();
     app.inner
         .queue
@@ -85,10 +89,11 @@ pub(super) async fn start_job(
     options: &BackgroundOptions,
     handles: &Handles<'_>,
 ) -> Result<Answer, ProtocolError> {
-    let Queued { job_id, cache_key } = match queue_job(app, registered, payload, options).await {
-        Ok(queued) => queued,
-        Err(answer) => return Ok(answer),
-    };
+    let Queued { job_id, cache_key } =
+        match queue_job(app, registered, payload, options, None).await {
+            Ok(queued) => queued,
+            Err(answer) => return Ok(answer),
+        };
     // The handle outlives the job's timeout by a margin for the last polls.
     let lifetime = options
         .timeout

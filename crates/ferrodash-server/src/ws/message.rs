@@ -2,6 +2,7 @@
 //! browser's worker sends, read from untrusted text, and what the server
 //! sends back.
 
+use ferrodash_core::wire::json_kind as kind;
 use serde_json::{Map, Value};
 
 /// A message from the browser.
@@ -22,17 +23,6 @@ pub(super) enum Incoming {
     Heartbeat,
     /// A type this server does not know: ignored.
     Other(String),
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// A string field of a message.
