@@ -403,6 +403,11 @@ async fn sigkill_while_50_jobs_run_leaves_each_done_once() -> TestResult {
         attempts.get(&true).copied().unwrap_or(0) >= usize::try_from(on_a)?,
         "{attempts:?}, {on_a} on A when it was killed"
     );
+    println!(
+        "SIGKILL: {on_a} jobs running on A when it was killed; answers: {} first attempts, {} taken over",
+        attempts.get(&false).copied().unwrap_or(0),
+        attempts.get(&true).copied().unwrap_or(0)
+    );
     let ledger = deliveries(&setup.dir);
     assert_eq!(ledger.len(), 50, "{ledger:?}");
     assert!(
@@ -455,6 +460,10 @@ async fn cancel_through_one_process_stops_a_job_the_other_runs() -> TestResult {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body, json!({"multi": true, "response": {}}));
     let stopped = Instant::now();
+    println!(
+        "cancel: the job ran on {}, cancelled through {}",
+        runner.name, other.name
+    );
     while runner.jobs_running().await > 0 {
         assert!(
             stopped.elapsed() < Duration::from_secs(3),
@@ -463,6 +472,7 @@ async fn cancel_through_one_process_stops_a_job_the_other_runs() -> TestResult {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    println!("cancel: stopped after {:?}", stopped.elapsed());
     // Its polls, through either process, end with no update.
     assert_eq!(page.poll(other, &handles).await.0, 204);
     assert_eq!(page.poll(runner, &handles).await.0, 204);
