@@ -168,6 +168,21 @@ impl SecurityHeaders {
     }
 }
 
+/// Whether `origin` (a browser's `Origin` header) may call the app: listed
+/// in `allowed` exactly, or the app's own (its host and port are the
+/// request's `Host`).
+pub(crate) fn origin_allowed(origin: &str, headers: &http::HeaderMap, allowed: &[String]) -> bool {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok());
+    allowed.iter().any(|a| a == origin)
+        || origin
+            .split_once("://")
+            .map(|(_, rest)| rest.trim_end_matches('/'))
+            .zip(host)
+            .is_some_and(|(netloc, host)| netloc.eq_ignore_ascii_case(host))
+}
+
 #[cfg(test)]
 mod tests {
     use super::{SecurityConfig, headers, origin, script_hash};

@@ -249,8 +249,8 @@ impl FromCallbackRequest for CallbackContext {
     fn from_callback_request(request: &mut CallbackRequest) -> Result<Self, CallbackError> {
         Ok(Self {
             triggered: Triggered::from_prop_ids(&request.changed_prop_ids),
-            inputs: CallbackRequest::values_of(&request.inputs),
-            states: CallbackRequest::values_of(&request.state),
+            inputs: CallbackRequest::values_of(request.inputs.iter().flatten()),
+            states: CallbackRequest::values_of(request.state.iter().flatten()),
             headers: request.headers.clone(),
         })
     }

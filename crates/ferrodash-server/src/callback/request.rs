@@ -106,9 +106,11 @@ impl CallbackRequest {
     }
 
     /// Every Input's value by `<id>.<prop>`, wildcard lists flattened.
-    pub(crate) fn values_of(list: &[Option<Resolved<DepValue>>]) -> Map<String, Value> {
+    pub(crate) fn values_of<'a>(
+        list: impl IntoIterator<Item = &'a Resolved<DepValue>>,
+    ) -> Map<String, Value> {
         let mut map = Map::new();
-        for entry in list.iter().flatten() {
+        for entry in list {
             match entry {
                 Resolved::One(d) => {
                     map.insert(

@@ -76,23 +76,13 @@ fn tool_error(message: impl Into<String>) -> Value {
     json!({"content": [{"type": "text", "text": message.into()}], "isError": true})
 }
 
-/// A checked call: the callback and its resolved outputs.
-pub(crate) struct Prepared<'a> {
-    pub(crate) registered: &'a Registered,
-    pub(crate) outputs: Vec<Resolved<ResolvedProp>>,
-    pub(crate) checked: dispatch::Checked<'a>,
-}
-
 /// Checks a callback request built for a tool.
-pub(crate) fn prepare<'a>(context: &Context<'a>, body: &Value) -> Result<Prepared<'a>, String> {
+pub(crate) fn prepare<'a>(
+    context: &Context<'a>,
+    body: &Value,
+) -> Result<dispatch::Checked<'a>, String> {
     let request = UpdateRequest::from_value(body.clone()).map_err(|e| e.to_string())?;
-    let checked =
-        dispatch::check(&context.app.inner, request, context.user).map_err(|e| e.to_string())?;
-    Ok(Prepared {
-        registered: checked.registered,
-        outputs: checked.outputs.clone(),
-        checked,
-    })
+    dispatch::check(&context.app.inner, request, context.user).map_err(|e| e.to_string())
 }
 
 /// The job payload of a tool call of a background callback.
@@ -170,8 +160,8 @@ pub(crate) async fn call(
         Ok(body) => body,
         Err(problem) => return Ok(tool_error(problem)),
     };
-    let prepared = match prepare(context, &body) {
-        Ok(prepared) => prepared,
+    let checked = match prepare(context, &body) {
+        Ok(checked) => checked,
         Err(problem) => return Ok(tool_error(problem)),
     };
     let debug = context.debug();
@@ -182,14 +172,14 @@ pub(crate) async fn call(
             side_updates: SideUpdates::default(),
             live: None,
         };
-        let answer = dispatch::run(&context.app.inner, prepared.checked, caller).await;
+        let answer = dispatch::run(&context.app.inner, checked, caller).await;
         return Ok(tool_result(answer, debug));
     };
     // An agent may poll a task rarely: the job is not abandoned before its
     // timeout.
     let idle = options.timeout + Duration::from_secs(60);
     let payload = payload(context, &tool.key, &body);
-    let queued = match queue_job(context.app, registered, payload, options, Some(idle)).await {
+    let queued = match queue_job(context.app, &checked, payload, options, Some(idle)).await {
         Ok(queued) => queued,
         Err(answer) => return Ok(tool_result(answer, debug)),
     };
@@ -199,7 +189,7 @@ pub(crate) async fn call(
     let answer = wait(
         context.app,
         registered,
-        &prepared.outputs,
+        &checked.outputs,
         &queued.job_id,
         options,
     )

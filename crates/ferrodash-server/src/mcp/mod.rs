@@ -191,18 +191,13 @@ async fn authenticate(mcp: &Mcp, headers: &HeaderMap) -> Result<Option<Principal
     }
 }
 
-/// Whether a web page's `Origin` may call the server.
+/// Whether a web page's `Origin` may call the server (programs send
+/// none).
 fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    allowed.iter().any(|a| a == origin)
-        || origin
-            .split_once("://")
-            .map(|(_, rest)| rest.trim_end_matches('/'))
-            .zip(host)
-            .is_some_and(|(netloc, host)| netloc.eq_ignore_ascii_case(host))
+    headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|origin| crate::security::origin_allowed(origin, headers, allowed))
 }
 
 fn session_scope(user: Option<&Principal>) -> String {

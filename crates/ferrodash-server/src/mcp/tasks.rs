@@ -163,16 +163,16 @@ async fn refresh(context: &Context<'_>, record: &mut Record) -> Result<(), RpcEr
         }
         JobPoll::Cancelled => ("cancelled", "cancelled".to_owned(), None),
         ended => {
-            let prepared = prepare(context, &record.body)
+            let checked = prepare(context, &record.body)
                 .map_err(|p| RpcError::new(jsonrpc::INTERNAL_ERROR, p))?;
-            let Some(options) = &prepared.registered.background else {
+            let Some(options) = &checked.registered.background else {
                 return Err(RpcError::new(
                     jsonrpc::INTERNAL_ERROR,
                     "not a background callback",
                 ));
             };
             let result = tool_result(
-                answer_poll(prepared.registered, &prepared.outputs, ended, options),
+                answer_poll(checked.registered, &checked.outputs, ended, options),
                 context.debug(),
             );
             if result["isError"] == true {

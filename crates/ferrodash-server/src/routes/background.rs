@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use ferrodash_cache::{CacheKey, Scope};
 use ferrodash_core::CallbackError;
-use ferrodash_core::wire::{Resolved, ResolvedProp, UpdateRequest, UpdateResponse};
+use ferrodash_core::wire::{Resolved, ResolvedProp, UpdateResponse};
 use serde_json::{Map, Value, json};
 
 use crate::app::{App, Registered};
@@ -14,7 +14,7 @@ use crate::background::{
     BackgroundOptions, CachedResult, Handles, Job, JobError, JobOutcome, JobPayload, JobPoll,
 };
 use crate::callback::CallbackRequest;
-use crate::dispatch::{Answer, encode, failed};
+use crate::dispatch::{Answer, Checked, encode, failed};
 use crate::rejection::{Failure, ProtocolError};
 
 /// A job queue that does not answer: 503, try again.
@@ -28,22 +28,21 @@ pub(crate) struct Queued {
     pub(crate) cache_key: String,
 }
 
-/// Queues a background callback's job (its result cached per input and
-/// user when the callback caches results).
+/// Queues the job of a checked request to a background callback (its
+/// result cached per input and user when the callback caches results).
 pub(crate) async fn queue_job(
     app: &App,
-    registered: &Registered,
+    checked: &Checked<'_>,
     mut payload: JobPayload,
     options: &BackgroundOptions,
     idle: Option<Duration>,
 ) -> Result<Queued, Answer> {
+    let registered = checked.registered;
     // Identical inputs on the same callback, for the same user, share a key.
-    let request = UpdateRequest::from_slice(payload.body.as_bytes())
-        .map_err(|e| Answer::Refused(e.into()))?;
     let scope = payload.scope.clone().map_or(Scope::Public, Scope::User);
     let args = json!([
-        CallbackRequest::values_of(&request.inputs.into_iter().map(Some).collect::<Vec<_>>()),
-        CallbackRequest::values_of(&request.state.into_iter().map(Some).collect::<Vec<_>>())
+        CallbackRequest::values_of(&checked.inputs),
+        CallbackRequest::values_of(&checked.state)
     ]);
     let key = CacheKey::new(
         &format!("background:{}", registered.spec.name),
@@ -84,16 +83,15 @@ pub(crate) async fn queue_job(
 /// with its handles (no `response` key, so the page starts polling).
 pub(super) async fn start_job(
     app: &App,
-    registered: &Registered,
+    checked: &Checked<'_>,
     payload: JobPayload,
     options: &BackgroundOptions,
     handles: &Handles<'_>,
 ) -> Result<Answer, ProtocolError> {
-    let Queued { job_id, cache_key } =
-        match queue_job(app, registered, payload, options, None).await {
-            Ok(queued) => queued,
-            Err(answer) => return Ok(answer),
-        };
+    let Queued { job_id, cache_key } = match queue_job(app, checked, payload, options, None).await {
+        Ok(queued) => queued,
+        Err(answer) => return Ok(answer),
+    };
     // The handle outlives the job's timeout by a margin for the last polls.
     let lifetime = options
         .timeout

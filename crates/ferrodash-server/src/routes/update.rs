@@ -168,12 +168,12 @@ async fn dispatch(
     }
     let scope = app.inner.scope_of(&headers, user.as_ref());
     let payload = JobPayload {
-        output: checked.output,
+        output: checked.output.clone(),
         body: String::from_utf8_lossy(&body).into_owned(),
         user,
         scope: crate::background::scope_id(&scope),
         headers: JobPayload::headers_of(&headers),
         cache: None,
     };
-    start_job(app, registered, payload, options, &handles).await
+    start_job(app, &checked, payload, options, &handles).await
 }

@@ -55,23 +55,8 @@ fn origin_problem(headers: &HeaderMap, config: &WebSocketConfig) -> Option<Strin
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return Some("the handshake has no Origin header".to_owned());
     };
-    if config
-        .allowed_origins
-        .iter()
-        .any(|allowed| allowed == origin)
-    {
-        return None;
-    }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    let netloc = origin
-        .split_once("://")
-        .map(|(_, rest)| rest.trim_end_matches('/'));
-    match (netloc, host) {
-        (Some(netloc), Some(host)) if netloc.eq_ignore_ascii_case(host) => None,
-        _ => Some(format!(
-            "origin `{origin}` may not open this app's WebSocket"
-        )),
-    }
+    (!crate::security::origin_allowed(origin, headers, &config.allowed_origins))
+        .then(|| format!("origin `{origin}` may not open this app's WebSocket"))
 }
 
 /// `GET _dash-ws-callback`: checks the handshake, then serves the socket.
