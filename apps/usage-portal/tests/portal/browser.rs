@@ -198,8 +198,13 @@ async fn filters_a_shared_link_and_the_csv_and_pdf_exports() -> TestResult {
     let title = page.text("#view-title").await?;
     let hours = page.text("#total-hours").await?;
 
-    // The address opened in another tab brings the same view back.
-    let other = browser.open(&shared).await?;
+    // The address opened in another tab brings the same view back (a page
+    // load, a login redirect and a report under the parallel tests' load:
+    // more than the default 10 s now and then).
+    let other = browser
+        .open(&shared)
+        .await?
+        .with_timeout(std::time::Duration::from_secs(30));
     wait_for_view(&other, &title).await?;
     other
         .wait_until(&format!(
