@@ -71,6 +71,22 @@ struct Row {
     user_groups: String,
 }
 
+/// Runs a password hash on the blocking pool: Argon2 takes a core for tens
+/// of milliseconds, which an async worker thread must not spend.
+async fn off_the_runtime<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, UserError> + Send + 'static,
+) -> Result<T, UserError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .unwrap_or(Err(UserError::Hash))
+}
+
+/// [`hash`] on the blocking pool.
+async fn hash_off_the_runtime(password: &str) -> Result<String, UserError> {
+    let password = password.to_owned();
+    off_the_runtime(move || hash(&password)).await
+}
+
 fn hash(password: &str) -> Result<String, UserError> {
     let salt: [u8; 16] = rand::random();
     Argon2::default()
@@ -148,7 +164,7 @@ impl Users {
         if self.row(name).await?.is_some() {
             return Err(UserError::Exists(name.to_owned()));
         }
-        let hash = hash(password)?;
+        let hash = hash_off_the_runtime(password).await?;
         self.bind
             .run(Query::inline(
                 "add user",
@@ -174,7 +190,7 @@ impl Users {
     /// database.
     pub async fn set_password(&self, name: &str, password: &str) -> Result<(), UserError> {
         check_password(password)?;
-        let hash = hash(password)?;
+        let hash = hash_off_the_runtime(password).await?;
         let changed = self
             .bind
             .run(Query::inline(
@@ -202,16 +218,17 @@ impl Users {
         } else {
             None
         };
-        let matches = {
-            let stored: &str = match &row {
-                Some(r) => &r.password_hash,
-                None => dummy_hash(),
-            };
-            password.len() <= 4096
+        let stored = row
+            .as_ref()
+            .map_or_else(|| dummy_hash().to_owned(), |r| r.password_hash.clone());
+        let password = password.to_owned();
+        let matches = off_the_runtime(move || {
+            Ok(password.len() <= 4096
                 && Argon2::default()
-                    .verify_password(password.as_bytes(), stored)
-                    .is_ok()
-        };
+                    .verify_password(password.as_bytes(), stored.as_str())
+                    .is_ok())
+        })
+        .await?;
         Ok(match row {
             Some(row) if matches => {
                 Some(principal_of(row.name, row.display_name, &row.user_groups))
@@ -347,6 +364,51 @@ pub(crate) mod tests {
                 .await
                 .unwrap()
                 .is_some()
+        );
+        let _ = std::fs::remove_file(file);
+    }
+
+    /// Argon2 runs on the blocking pool: on a runtime with one thread,
+    /// another task keeps running while passwords are checked.
+    #[tokio::test(flavor = "current_thread")]
+    async fn password_checks_leave_the_async_thread_free() {
+        use std::sync::Arc;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        use std::time::{Duration, Instant};
+        let (users, file) = users().await;
+        users
+            .add("ada", "Ada", "correct horse battery", &[])
+            .await
+            .unwrap();
+        let stop = Arc::new(AtomicBool::new(false));
+        let longest_gap_us = Arc::new(AtomicU64::new(0));
+        let ticker = tokio::spawn({
+            let (stop, longest) = (Arc::clone(&stop), Arc::clone(&longest_gap_us));
+            async move {
+                let mut last = Instant::now();
+                while !stop.load(Ordering::Relaxed) {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                    let gap = u64::try_from(last.elapsed().as_micros()).unwrap_or(u64::MAX);
+                    longest.fetch_max(gap, Ordering::Relaxed);
+                    last = Instant::now();
+                }
+            }
+        });
+        tokio::task::yield_now().await;
+        let mut shortest_check = Duration::MAX;
+        for password in ["wrong horse battery", "correct horse battery"] {
+            let started = Instant::now();
+            users.verify("ada", password).await.unwrap();
+            shortest_check = shortest_check.min(started.elapsed());
+        }
+        stop.store(true, Ordering::Relaxed);
+        ticker.await.unwrap();
+        let gap = Duration::from_micros(longest_gap_us.load(Ordering::Relaxed));
+        // Were Argon2 run on this thread, the ticker would stall for a
+        // whole check at least.
+        assert!(
+            gap < shortest_check,
+            "the ticker stalled {gap:?}; a password check takes {shortest_check:?}"
         );
         let _ = std::fs::remove_file(file);
     }

@@ -3,12 +3,13 @@
 use axum::body::Bytes;
 use axum::extract::{Query, Request, State as AxumState};
 use axum::response::{Html, IntoResponse, Response};
-use ferrodash_auth::{Attempt, safe_next};
+use ferrodash_auth::safe_next;
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use serde::Deserialize;
 
 use super::guard::{client_address, session_id, too_many};
 use super::page::{LoginPage, logout_page, message_page};
+use super::password::Refusal;
 use super::{LoginCounts, LoginState, Method};
 use crate::app::App;
 
@@ -196,53 +197,36 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
             "Enter your user name and your password.",
         );
     }
-    let attempt = match login.limiter.check(&address, name).await {
-        Ok(attempt) => attempt,
-        Err(error) => {
-            tracing::warn!(%error, "login refused: the limiter cannot count attempts");
+    match super::password::check(login, credentials, &address, name, password).await {
+        Ok(Some(user)) => {
+            tracing::info!(user = %user.id, "logged in");
+            start_session(login, &headers, user, &next).await
+        }
+        // The form again with the error, as 200: a 401 would need a
+        // WWW-Authenticate challenge, which a form login has none of.
+        Ok(None) => form(StatusCode::OK, "Wrong user name or password."),
+        Err(Refusal::Limited(wait)) => {
+            let minutes = wait.as_secs().div_ceil(60).max(1);
+            too_many(
+                wait,
+                form(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    &format!("Too many failed logins. Try again in {minutes} minute(s)."),
+                ),
+            )
+        }
+        Err(Refusal::Busy | Refusal::LimiterDown(_)) => {
             let mut page = form(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Logging in is not possible right now. Try again in a moment.",
             );
             page.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-            return page;
+            page
         }
-    };
-    if let Attempt::RetryAfter(wait) = attempt {
-        LoginCounts::add(&login.counts.limited);
-        tracing::warn!(%address, "login refused: too many failed attempts");
-        let minutes = wait.as_secs().div_ceil(60).max(1);
-        return too_many(
-            wait,
-            form(
-                StatusCode::TOO_MANY_REQUESTS,
-                &format!("Too many failed logins. Try again in {minutes} minute(s)."),
-            ),
-        );
-    }
-    match credentials.verify(name, password).await {
-        Ok(Some(user)) => {
-            if let Err(error) = login.limiter.succeeded(&address, name).await {
-                tracing::warn!(%error, "a successful login could not clear its failures");
-            }
-            LoginCounts::add(&login.counts.succeeded);
-            tracing::info!(user = %user.id, "logged in");
-            start_session(login, &headers, user, &next).await
-        }
-        Ok(None) => {
-            if let Err(error) = login.limiter.failed(&address, name).await {
-                tracing::warn!(%error, "a failed login could not be counted");
-            }
-            LoginCounts::add(&login.counts.failed);
-            tracing::info!(%address, "login failed: wrong user name or password");
-            // The form again with the error, as 200: a 401 would need a
-            // WWW-Authenticate challenge, which a form login has none of.
-            form(StatusCode::OK, "Wrong user name or password.")
-        }
-        Err(error) => crate::rejection::server_error(
+        Err(Refusal::DirectoryFailed(error)) => crate::rejection::server_error(
             "the user directory failed during a login",
-            &error.to_string(),
+            &error,
             false,
         ),
     }

@@ -7,10 +7,11 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use ferrodash_auth::{Attempt, Principal};
+use ferrodash_auth::Principal;
 use http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, header};
 
-use super::{LoginCounts, LoginState, Method, basic};
+use super::password::Refusal;
+use super::{LoginState, Method, basic};
 use crate::app::App;
 use crate::rejection::{ProtocolError, json_error};
 
@@ -107,42 +108,28 @@ async fn basic_user(
     if let Some(user) = verified.get(&sent) {
         return Ok(Some(user));
     }
-    let attempt = login
-        .limiter
-        .check(address, &sent.name)
-        .await
-        .map_err(|error| ProtocolError::Unavailable(error.to_string()).into_response())?;
-    if let Attempt::RetryAfter(wait) = attempt {
-        LoginCounts::add(&login.counts.limited);
-        return Err(too_many(
+    match super::password::check(login, credentials, address, &sent.name, &sent.password).await {
+        Ok(Some(user)) => {
+            verified.put(&sent, user.clone());
+            Ok(Some(user))
+        }
+        Ok(None) => Ok(None),
+        Err(Refusal::Limited(wait)) => Err(too_many(
             wait,
             json_error(
                 StatusCode::TOO_MANY_REQUESTS,
                 "too_many_logins",
                 "too many failed logins: wait before trying again",
             ),
-        ));
-    }
-    match credentials.verify(&sent.name, &sent.password).await {
-        Ok(Some(user)) => {
-            if let Err(error) = login.limiter.succeeded(address, &sent.name).await {
-                tracing::warn!(%error, "a successful login could not clear its failures");
-            }
-            LoginCounts::add(&login.counts.succeeded);
-            verified.put(&sent, user.clone());
-            Ok(Some(user))
-        }
-        Ok(None) => {
-            if let Err(error) = login.limiter.failed(address, &sent.name).await {
-                tracing::warn!(%error, "a failed login could not be counted");
-            }
-            LoginCounts::add(&login.counts.failed);
-            tracing::info!(%address, "basic auth: wrong user name or password");
-            Ok(None)
-        }
-        Err(error) => Err(crate::rejection::server_error(
+        )),
+        Err(Refusal::Busy) => Err(ProtocolError::Unavailable(
+            "every password check is busy: try again in a moment".to_owned(),
+        )
+        .into_response()),
+        Err(Refusal::LimiterDown(error)) => Err(ProtocolError::Unavailable(error).into_response()),
+        Err(Refusal::DirectoryFailed(error)) => Err(crate::rejection::server_error(
             "the user directory failed",
-            &error.to_string(),
+            &error,
             false,
         )),
     }

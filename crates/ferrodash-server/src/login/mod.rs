@@ -16,6 +16,7 @@ pub(crate) mod guard;
 #[cfg(feature = "oidc")]
 mod oidc;
 mod page;
+mod password;
 
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -54,6 +55,7 @@ pub struct Login {
     pub(crate) method: Method,
     pub(crate) sessions: Option<Sessions>,
     pub(crate) limiter: Arc<LoginLimiter>,
+    pub(crate) password_checks: password::PasswordChecks,
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: Option<String>,
     #[cfg(feature = "oidc")]
@@ -100,6 +102,7 @@ impl Login {
             method,
             sessions: None,
             limiter: Arc::new(LoginLimiter::default()),
+            password_checks: password::PasswordChecks::default(),
             trusted_proxies: Vec::new(),
             title: None,
             #[cfg(feature = "oidc")]
@@ -143,13 +146,25 @@ impl Login {
         self
     }
 
-    /// How failed logins are limited (default: 5 per client address and
-    /// per user name in 15 minutes, then 429 with `Retry-After`, counted in
-    /// this process). Give every process of an app one limiter in Redis
+    /// How login attempts are limited (default: 5 failures per client
+    /// address and user name in 15 minutes, then 429 with `Retry-After`;
+    /// 20 per address at any names; attempts at a name that failed more
+    /// often are slowed down, never refused; counted in this process; see
+    /// [`LoginLimiter`]). Give every process of an app one limiter in Redis
     /// ([`LoginLimiter::connect_redis`]) so the counts are shared; while
     /// its Redis does not answer, logins get 503.
     pub fn limiter(mut self, limiter: impl Into<Arc<LoginLimiter>>) -> Self {
         self.limiter = limiter.into();
+        self
+    }
+
+    /// At most `at_once` password checks at a time (default: one per
+    /// core; a hash such as Argon2 takes a core for tens of milliseconds),
+    /// each attempt waiting at most `wait` for its turn (default 2 s)
+    /// before it is refused with 503 and `Retry-After`: a burst of logins
+    /// slows logins down, not the rest of the app.
+    pub fn password_checks(mut self, at_once: usize, wait: std::time::Duration) -> Self {
+        self.password_checks = password::PasswordChecks::new(at_once, wait);
         self
     }
 
@@ -245,6 +260,7 @@ pub(crate) struct LoginState {
     pub(crate) method: Method,
     pub(crate) sessions: Sessions,
     pub(crate) limiter: Arc<LoginLimiter>,
+    pub(crate) password_checks: password::PasswordChecks,
     pub(crate) trusted_proxies: Vec<IpAddr>,
     pub(crate) title: String,
     pub(crate) counts: LoginCounts,
@@ -265,6 +281,7 @@ impl LoginState {
             method: login.method,
             sessions,
             limiter: login.limiter,
+            password_checks: login.password_checks,
             trusted_proxies: login.trusted_proxies,
             title: login.title.unwrap_or_else(|| app_title.to_owned()),
             counts: LoginCounts::default(),

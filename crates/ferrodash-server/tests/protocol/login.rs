@@ -755,10 +755,10 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
         .build()
         .unwrap();
     for _ in 0..5 {
-        let status = login_through_proxy(&app, "203.0.113.7", "mallory", "guess guess").await;
+        let status = login_through_proxy(&app, "203.0.113.7", "alice", "guess guess").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    // The guessing client waits, even for another name...
+    // The guessing client waits...
     assert_eq!(
         login_through_proxy(&app, "203.0.113.7", "alice", ALICE_PASSWORD).await,
         StatusCode::TOO_MANY_REQUESTS
@@ -770,7 +770,183 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        login_through_proxy(&app, "198.51.100.4, 203.0.113.7", "bob", BOB_PASSWORD).await,
+        login_through_proxy(&app, "198.51.100.4, 203.0.113.7", "alice", ALICE_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Credentials that take `delay` to answer "wrong", counting the checks.
+struct Slow {
+    delay: std::time::Duration,
+    checks: std::sync::atomic::AtomicUsize,
+}
+
+impl Credentials for Slow {
+    fn verify<'a>(
+        &'a self,
+        _name: &'a str,
+        _password: &'a str,
+    ) -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>> {
+        Box::pin(async move {
+            self.checks
+                .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::time::sleep(self.delay).await;
+            Ok(None)
+        })
+    }
+}
+
+fn slow(delay_ms: u64) -> std::sync::Arc<Slow> {
+    std::sync::Arc::new(Slow {
+        delay: std::time::Duration::from_millis(delay_ms),
+        checks: std::sync::atomic::AtomicUsize::new(0),
+    })
+}
+
+/// Logins sent all at once, each through the proxy as `client`.
+async fn logins_at_once(app: &App, logins: &[(&str, &str)]) -> Vec<StatusCode> {
+    let requests = logins.iter().map(|(client, name)| {
+        let app = app.clone();
+        let (client, name) = ((*client).to_owned(), (*name).to_owned());
+        tokio::spawn(async move { login_through_proxy(&app, &client, &name, "guess guess").await })
+    });
+    let mut statuses = Vec::new();
+    for request in requests.collect::<Vec<_>>() {
+        statuses.push(request.await.unwrap());
+    }
+    statuses
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn attempts_sent_at_once_are_counted_before_any_password_is_checked() {
+    let credentials = slow(300);
+    let app = builder(
+        Login::form(std::sync::Arc::clone(&credentials))
+            .trusted_proxies(["127.0.0.1".parse().unwrap()])
+            .password_checks(64, std::time::Duration::from_secs(10)),
+    )
+    .build()
+    .unwrap();
+    let statuses = logins_at_once(&app, &[("203.0.113.7", "alice"); 12]).await;
+    let checked = credentials.checks.load(std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(checked, 5, "12 guesses at once: {statuses:?}");
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+            .count(),
+        7,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_burst_of_logins_waits_for_a_few_password_checks_then_gets_503() {
+    let credentials = slow(400);
+    let app = builder(
+        Login::form(std::sync::Arc::clone(&credentials))
+            .trusted_proxies(["127.0.0.1".parse().unwrap()])
+            .password_checks(1, std::time::Duration::from_millis(100)),
+    )
+    .build()
+    .unwrap();
+    let logins: Vec<(String, String)> = (0..4)
+        .map(|i| (format!("203.0.113.{i}"), format!("user{i}")))
+        .collect();
+    let logins: Vec<(&str, &str)> = logins
+        .iter()
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
+    let statuses = logins_at_once(&app, &logins).await;
+    assert_eq!(
+        credentials.checks.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "one check at a time, the others waited 100 ms and gave up: {statuses:?}"
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == StatusCode::SERVICE_UNAVAILABLE)
+            .count(),
+        3,
+        "{statuses:?}"
+    );
+    // The refusal says so, with Retry-After.
+    let busy = {
+        let blocker = tokio::spawn({
+            let app = app.clone();
+            async move { login_through_proxy(&app, "203.0.113.50", "x", "y y y y").await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        let body = serde_urlencoded::to_string([
+            ("username", "alice"),
+            ("password", "guess guess"),
+            ("csrf_token", CSRF_TOKEN),
+        ])
+        .unwrap();
+        let client = TestClient::new(&app);
+        let answer = client.send(post_form(&client, "/login", &body)).await;
+        blocker.await.unwrap();
+        answer
+    };
+    assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(busy.header("retry-after").is_some());
+    assert!(busy.text().contains("Logging in is not possible right now"));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn guesses_at_a_name_from_many_addresses_slow_it_down_but_never_lock_it() {
+    let app = builder(Login::form(users()).trusted_proxies(["127.0.0.1".parse().unwrap()]))
+        .build()
+        .unwrap();
+    for i in 0..6 {
+        let status =
+            login_through_proxy(&app, &format!("203.0.113.{i}"), "alice", "guess guess").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "guess {i}");
+    }
+    // Six failures at alice, one per address: her own login still goes
+    // through, after a short wait.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        login_through_proxy(&app, "198.51.100.4", "alice", ALICE_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(2),
+        "the seventh attempt at alice waits 2 s, it took {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn logging_into_ones_own_account_does_not_reset_a_guessers_count() {
+    let limiter = ferrodash_auth::LoginLimiter::default().with_address_limit(4);
+    let app = builder(
+        Login::form(users())
+            .limiter(limiter)
+            .trusted_proxies(["127.0.0.1".parse().unwrap()]),
+    )
+    .build()
+    .unwrap();
+    let guesser = "203.0.113.7";
+    for name in ["carol", "dave", "erin"] {
+        assert_eq!(
+            login_through_proxy(&app, guesser, name, "guess guess").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // The guesser is bob: logging in as himself takes back only that
+    // attempt, not the three guesses.
+    assert_eq!(
+        login_through_proxy(&app, guesser, "bob", BOB_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        login_through_proxy(&app, guesser, "frank", "guess guess").await,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        login_through_proxy(&app, guesser, "grace", "guess guess").await,
         StatusCode::TOO_MANY_REQUESTS
     );
 }
