@@ -37,6 +37,9 @@ pub enum PrintError {
         /// What the page showed then: its title, figures and loading parts.
         state: String,
     },
+    /// The session the printer logs in with could not be started.
+    #[error("the printer could not log in: {0}")]
+    Session(#[from] ferrodash::auth::SessionStoreError),
 }
 
 /// The view's address: the report page with its filters in the query, as
@@ -140,9 +143,12 @@ impl Printer {
             .acquire()
             .await
             .map_err(|e| PrintError::Browser(e.to_string()))?;
-        let session = self.sessions.login(None, user.clone()).await;
+        let session = self.sessions.login(None, user.clone()).await?;
         let result = self.print_as(&base, &session, params, title).await;
-        self.sessions.logout(session.id()).await;
+        if let Err(error) = self.sessions.logout(session.id()).await {
+            // It ends by itself at its idle timeout.
+            tracing::warn!(%error, "the printer's session could not be ended");
+        }
         result
     }
 
@@ -164,7 +170,7 @@ impl Printer {
         let printed = async {
             let page = browser.open("about:blank").await.map_err(|e| failed(&e))?;
             let cookie = CookieParam::builder()
-                .name(self.sessions.config().cookie_name.clone())
+                .name(self.sessions.config().cookie_name_sent())
                 .value(session.id().to_owned())
                 .url(base.to_owned())
                 .http_only(true)

@@ -96,13 +96,12 @@ impl Counters {
         url: &str,
         prefix: &str,
     ) -> Result<Self, redis::RedisError> {
-        let client = redis::Client::open(url)?;
         Ok(Self {
             what,
             window,
             max_keys: DEFAULT_MAX_KEYS,
             store: Store::Redis {
-                connection: ConnectionManager::new(client).await?,
+                connection: crate::redis_connection::connect(url).await?,
                 prefix: prefix.to_owned(),
             },
         })

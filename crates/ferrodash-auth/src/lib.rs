@@ -18,6 +18,7 @@ mod limiter;
 mod oidc;
 mod rate;
 mod redirect;
+mod redis_connection;
 mod redis_store;
 mod session;
 #[cfg(feature = "users")]
@@ -37,7 +38,7 @@ pub use redirect::safe_next;
 pub use redis_store::RedisSessionStore;
 pub use session::{
     BoxFuture, MemorySessionStore, Principal, Session, SessionConfig, SessionRecord, SessionStore,
-    Sessions,
+    SessionStoreError, Sessions,
 };
 #[cfg(feature = "users")]
 pub use tokens::TOKEN_PREFIX;

@@ -66,24 +66,47 @@ pub struct SessionRecord {
     pub last_seen_ms: u64,
 }
 
+/// The session store did not answer (its Redis is down, say): the request
+/// cannot tell who is logged in, and is refused with 503 rather than
+/// treated as anonymous.
+#[derive(Debug, thiserror::Error)]
+#[error("the session store is unavailable: {0}")]
+pub struct SessionStoreError(pub String);
+
 /// Where sessions are kept, by the SHA-256 of their id (so the store never
 /// holds a usable cookie value).
 pub trait SessionStore: fmt::Debug + Send + Sync + 'static {
     /// The record under `key`, if any.
-    fn load<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, Option<SessionRecord>>;
-    /// Stores `record` under `key`, to be dropped after `ttl` unused.
+    fn load<'a>(
+        &'a self,
+        key: &'a [u8; 32],
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, SessionStoreError>>;
+    /// Stores a new `record` under `key`, to be dropped after `ttl` unused.
     fn save<'a>(
         &'a self,
         key: &'a [u8; 32],
         record: SessionRecord,
         ttl: Duration,
-    ) -> BoxFuture<'a, ()>;
+    ) -> BoxFuture<'a, Result<(), SessionStoreError>>;
+    /// Replaces the record under `key` and starts its `ttl` again, only if
+    /// a record is still there: a session ended meanwhile (a logout racing
+    /// this request) stays ended. Whether it was there.
+    fn refresh<'a>(
+        &'a self,
+        key: &'a [u8; 32],
+        record: SessionRecord,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, SessionStoreError>>;
     /// Removes the record under `key`.
-    fn delete<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, ()>;
+    fn delete<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, Result<(), SessionStoreError>>;
     /// How many live sessions the store holds, when it can tell cheaply
     /// (for the sessions metric); `None` by default.
     fn count(&self) -> BoxFuture<'_, Option<usize>> {
         Box::pin(async { None })
+    }
+    /// Whether the store answers (for `/ready`); always by default.
+    fn ping(&self) -> BoxFuture<'_, Result<(), SessionStoreError>> {
+        Box::pin(async { Ok(()) })
     }
 }
 
@@ -137,7 +160,10 @@ fn millis(d: Duration) -> u64 {
 }
 
 impl SessionStore for MemorySessionStore {
-    fn load<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, Option<SessionRecord>> {
+    fn load<'a>(
+        &'a self,
+        key: &'a [u8; 32],
+    ) -> BoxFuture<'a, Result<Option<SessionRecord>, SessionStoreError>> {
         Box::pin(async move {
             let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
             let now = now_ms();
@@ -148,10 +174,10 @@ impl SessionStore for MemorySessionStore {
                 self.last_sweep_ms.store(now, Ordering::Relaxed);
                 records.retain(|_, (_, expires)| *expires > now);
             }
-            records
+            Ok(records
                 .get(key)
                 .filter(|(_, expires)| *expires > now)
-                .map(|(record, _)| record.clone())
+                .map(|(record, _)| record.clone()))
         })
     }
 
@@ -160,22 +186,43 @@ impl SessionStore for MemorySessionStore {
         key: &'a [u8; 32],
         record: SessionRecord,
         ttl: Duration,
-    ) -> BoxFuture<'a, ()> {
+    ) -> BoxFuture<'a, Result<(), SessionStoreError>> {
         Box::pin(async move {
             let expires = now_ms().saturating_add(millis(ttl));
             self.records
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .insert(*key, (record, expires));
+            Ok(())
         })
     }
 
-    fn delete<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, ()> {
+    fn refresh<'a>(
+        &'a self,
+        key: &'a [u8; 32],
+        record: SessionRecord,
+        ttl: Duration,
+    ) -> BoxFuture<'a, Result<bool, SessionStoreError>> {
+        Box::pin(async move {
+            let now = now_ms();
+            let mut records = self.records.lock().unwrap_or_else(PoisonError::into_inner);
+            Ok(match records.get_mut(key) {
+                Some(entry) if entry.1 > now => {
+                    *entry = (record, now.saturating_add(millis(ttl)));
+                    true
+                }
+                _ => false,
+            })
+        })
+    }
+
+    fn delete<'a>(&'a self, key: &'a [u8; 32]) -> BoxFuture<'a, Result<(), SessionStoreError>> {
         Box::pin(async move {
             self.records
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
                 .remove(key);
+            Ok(())
         })
     }
 
@@ -204,8 +251,16 @@ pub struct SessionConfig {
     /// A session ends this long after it started, used or not (default 12
     /// hours).
     pub absolute_timeout: Duration,
-    /// Send the cookie over HTTPS only.
+    /// Send the cookie over HTTPS only (it is then named with the
+    /// `__Host-` prefix: the browser keeps it for this host, path `/`,
+    /// HTTPS only, and no other site of the domain can set it).
     pub secure: bool,
+    /// A session's last use is written to the store at most this often
+    /// (default 60 s, or a tenth of the idle timeout when that is
+    /// shorter): a page's burst of requests writes nothing. The idle
+    /// timeout counts from the last write, so it may end up to this much
+    /// early.
+    pub touch_interval: Duration,
 }
 
 impl Default for SessionConfig {
@@ -215,6 +270,7 @@ impl Default for SessionConfig {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(12 * 60 * 60),
             secure: false,
+            touch_interval: Duration::from_secs(60),
         }
     }
 }
@@ -232,6 +288,30 @@ impl SessionConfig {
     pub const fn with_absolute_timeout(mut self, timeout: Duration) -> Self {
         self.absolute_timeout = timeout;
         self
+    }
+
+    /// With another touch interval (see
+    /// [`touch_interval`](Self::touch_interval)).
+    #[must_use]
+    pub const fn with_touch_interval(mut self, interval: Duration) -> Self {
+        self.touch_interval = interval;
+        self
+    }
+
+    /// The cookie's name as sent: with the `__Host-` prefix when the cookie
+    /// is `Secure`.
+    #[must_use]
+    pub fn cookie_name_sent(&self) -> String {
+        if self.secure && !self.cookie_name.starts_with("__Host-") {
+            format!("__Host-{}", self.cookie_name)
+        } else {
+            self.cookie_name.clone()
+        }
+    }
+
+    /// How often a session's last use is written.
+    fn touch_every(&self) -> Duration {
+        self.touch_interval.min(self.idle_timeout / 10)
     }
 
     /// With another cookie name.
@@ -335,40 +415,61 @@ impl Sessions {
         &self.config
     }
 
-    async fn store(&self, id: &str, record: SessionRecord) {
-        let ttl = self.config.idle_timeout.min(self.config.absolute_timeout);
-        self.store.save(&key_of(id), record, ttl).await;
+    fn ttl(&self) -> Duration {
+        self.config.idle_timeout.min(self.config.absolute_timeout)
     }
 
-    /// The live session of a cookie value, its last use set to now; `None`
-    /// when there is none, or it outlived a timeout (it is then removed).
-    pub async fn load(&self, id: &str) -> Option<Session> {
+    /// The live session of a cookie value; `None` when there is none, or it
+    /// outlived a timeout (it is then removed). Its last use is written
+    /// back at most once per touch interval, and only while the session
+    /// still exists.
+    ///
+    /// # Errors
+    ///
+    /// [`SessionStoreError`] when the store does not answer.
+    pub async fn load(&self, id: &str) -> Result<Option<Session>, SessionStoreError> {
         if id.len() != ID_LEN || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return None;
+            return Ok(None);
         }
         let key = key_of(id);
-        let mut record = self.store.load(&key).await?;
+        let Some(mut record) = self.store.load(&key).await? else {
+            return Ok(None);
+        };
         let now = (self.clock)();
         let idle = now.saturating_sub(record.last_seen_ms) >= millis(self.config.idle_timeout);
         let old = now.saturating_sub(record.created_ms) >= millis(self.config.absolute_timeout);
         if idle || old {
-            self.store.delete(&key).await;
-            return None;
+            self.store.delete(&key).await?;
+            return Ok(None);
         }
-        record.last_seen_ms = now;
-        self.store(id, record.clone()).await;
-        Some(Session {
+        if now.saturating_sub(record.last_seen_ms) >= millis(self.config.touch_every()) {
+            record.last_seen_ms = now;
+            if !self.store.refresh(&key, record.clone(), self.ttl()).await? {
+                // Ended while this request read it: a logout won the race.
+                return Ok(None);
+            }
+        }
+        Ok(Some(Session {
             id: id.to_owned(),
             record,
-        })
+        }))
     }
 
     /// Logs `user` in: the session `previous` (if any) ends and a new one,
     /// with a new id, starts — a session id known before login is worth
     /// nothing after it.
-    pub async fn login(&self, previous: Option<&str>, user: Principal) -> Session {
+    ///
+    /// # Errors
+    ///
+    /// [`SessionStoreError`] when the store does not answer: nobody is
+    /// logged in.
+    pub async fn login(
+        &self,
+        previous: Option<&str>,
+        user: Principal,
+    ) -> Result<Session, SessionStoreError> {
         if let Some(previous) = previous {
-            self.store.delete(&key_of(previous)).await;
+            self.store.delete(&key_of(previous)).await?;
         }
         let id = Alphanumeric.sample_string(&mut rand::rng(), ID_LEN);
         let now = (self.clock)();
@@ -377,8 +478,10 @@ impl Sessions {
             created_ms: now,
             last_seen_ms: now,
         };
-        self.store(&id, record.clone()).await;
-        Session { id, record }
+        self.store
+            .save(&key_of(&id), record.clone(), self.ttl())
+            .await?;
+        Ok(Session { id, record })
     }
 
     /// How many live sessions there are, when the store can tell.
@@ -386,9 +489,23 @@ impl Sessions {
         self.store.count().await
     }
 
+    /// Whether the store answers.
+    ///
+    /// # Errors
+    ///
+    /// [`SessionStoreError`] when it does not.
+    pub async fn ping(&self) -> Result<(), SessionStoreError> {
+        self.store.ping().await
+    }
+
     /// Ends the session.
-    pub async fn logout(&self, id: &str) {
-        self.store.delete(&key_of(id)).await;
+    ///
+    /// # Errors
+    ///
+    /// [`SessionStoreError`] when the store does not answer: the session
+    /// may still be live, and the user must be told.
+    pub async fn logout(&self, id: &str) -> Result<(), SessionStoreError> {
+        self.store.delete(&key_of(id)).await
     }
 
     /// The `Set-Cookie` value carrying `session`: `HttpOnly` (no script
@@ -397,7 +514,7 @@ impl Sessions {
     pub fn cookie(&self, session: &Session) -> String {
         format!(
             "{}={}; Path=/; HttpOnly; SameSite=Lax{}",
-            self.config.cookie_name,
+            self.config.cookie_name_sent(),
             session.id,
             if self.config.secure { "; Secure" } else { "" }
         )
@@ -408,7 +525,7 @@ impl Sessions {
     pub fn removal_cookie(&self) -> String {
         format!(
             "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
-            self.config.cookie_name,
+            self.config.cookie_name_sent(),
             if self.config.secure { "; Secure" } else { "" }
         )
     }
@@ -439,15 +556,19 @@ mod tests {
     async fn login_gives_a_new_id_and_ends_the_old_one() {
         let clock = Arc::new(AtomicU64::new(1_000_000));
         let sessions = sessions(&clock);
-        let first = sessions.login(None, Principal::new("u1", "Ada")).await;
-        assert!(sessions.load(first.id()).await.is_some());
+        let first = sessions
+            .login(None, Principal::new("u1", "Ada"))
+            .await
+            .unwrap();
+        assert!(sessions.load(first.id()).await.unwrap().is_some());
         // Logging in again (or after an anonymous session) rotates the id.
         let second = sessions
             .login(Some(first.id()), Principal::new("u1", "Ada"))
-            .await;
+            .await
+            .unwrap();
         assert_ne!(first.id(), second.id());
         assert!(
-            sessions.load(first.id()).await.is_none(),
+            sessions.load(first.id()).await.unwrap().is_none(),
             "the old id is dead"
         );
         assert_eq!(
@@ -455,32 +576,42 @@ mod tests {
                 .load(second.id())
                 .await
                 .unwrap()
+                .unwrap()
                 .user()
                 .unwrap()
                 .name,
             "Ada"
         );
-        sessions.logout(second.id()).await;
-        assert!(sessions.load(second.id()).await.is_none());
+        sessions.logout(second.id()).await.unwrap();
+        assert!(sessions.load(second.id()).await.unwrap().is_none());
     }
 
     #[tokio::test]
     async fn idle_and_absolute_timeouts() {
         let clock = Arc::new(AtomicU64::new(1_000_000));
         let sessions = sessions(&clock);
-        let session = sessions.login(None, Principal::new("u1", "Ada")).await;
+        let session = sessions
+            .login(None, Principal::new("u1", "Ada"))
+            .await
+            .unwrap();
         // Used every 50 s: alive past the idle timeout of 60 s...
         for _ in 0..11 {
             clock.fetch_add(50_000, Ordering::SeqCst);
-            assert!(sessions.load(session.id()).await.is_some());
+            assert!(sessions.load(session.id()).await.unwrap().is_some());
         }
         // ...until the absolute timeout of 600 s.
         clock.fetch_add(50_000, Ordering::SeqCst);
-        assert!(sessions.load(session.id()).await.is_none());
+        assert!(sessions.load(session.id()).await.unwrap().is_none());
 
-        let idle = sessions.login(None, Principal::new("u2", "Bob")).await;
+        let idle = sessions
+            .login(None, Principal::new("u2", "Bob"))
+            .await
+            .unwrap();
         clock.fetch_add(61_000, Ordering::SeqCst);
-        assert!(sessions.load(idle.id()).await.is_none(), "idle for 61 s");
+        assert!(
+            sessions.load(idle.id()).await.unwrap().is_none(),
+            "idle for 61 s"
+        );
     }
 
     #[tokio::test]
@@ -493,9 +624,12 @@ mod tests {
             &"é".repeat(20),
             &"a".repeat(10_000),
         ] {
-            assert!(sessions.load(id).await.is_none());
+            assert!(sessions.load(id).await.unwrap().is_none());
         }
-        let session = sessions.login(None, Principal::new("u", "U")).await;
+        let session = sessions
+            .login(None, Principal::new("u", "U"))
+            .await
+            .unwrap();
         let cookie = sessions.cookie(&session);
         assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
         assert!(sessions.removal_cookie().contains("Max-Age=0"));

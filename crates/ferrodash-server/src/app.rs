@@ -83,6 +83,8 @@ pub(crate) struct AppInner {
     /// `/<assets_url_path>/`, for counting requests by route.
     pub(crate) assets_prefix: String,
     pub(crate) readiness: Vec<(String, ReadinessCheck)>,
+    /// The permits of the cap on requests at once.
+    pub(crate) request_permits: crate::limits::RequestPermits,
     /// The app's own metrics, appended to `/metrics`.
     pub(crate) metric_sources: Vec<MetricSource>,
     /// Whether `_dash-ws-callback` is served (WebSocket callbacks).
@@ -276,7 +278,16 @@ impl AppBuilder {
         self
     }
 
-    /// Marks the cookies the app sets `Secure`, for apps served over HTTPS.
+    /// The server's timeouts and its cap on requests at once (see
+    /// [`Limits`](crate::Limits)).
+    pub fn limits(mut self, limits: crate::Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Mark the cookies the app sets `Secure` (sent over HTTPS only); their
+    /// names then take the `__Host-` prefix. Turn it on wherever the app is
+    /// served over HTTPS.
     pub fn secure_cookies(mut self, on: bool) -> Self {
         self.config.secure_cookies = on;
         self
@@ -719,6 +730,15 @@ impl AppBuilder {
                 self.config.cookies_secure(),
             ))
         });
+        // Sessions in a store that can fail (Redis) are needed to serve.
+        if let Some(login) = login.as_ref().filter(|l| l.uses_sessions()) {
+            let sessions = login.sessions.clone();
+            let check: ReadinessCheck = Arc::new(move || {
+                let sessions = sessions.clone();
+                Box::pin(async move { sessions.ping().await.map_err(|e| e.to_string()) })
+            });
+            self.readiness.push(("sessions".to_owned(), check));
+        }
         let metrics = Arc::new(crate::metrics::Metrics::new(
             callbacks_in.iter().map(|c| c.spec.name.as_str()),
         ));
@@ -805,6 +825,8 @@ impl AppBuilder {
             state.insert(ServerStore::new(cache.clone()));
         }
         let reload = ReloadState::new(assets);
+        let request_permits =
+            crate::limits::RequestPermits::new(self.config.limits.max_concurrent_requests);
         let app = App {
             inner: Arc::new(AppInner {
                 config: self.config,
@@ -826,6 +848,7 @@ impl AppBuilder {
                 page_routes: pages.routes,
                 metrics,
                 readiness: self.readiness,
+                request_permits,
                 metric_sources: self.metric_sources,
                 assets_prefix,
                 websocket,

@@ -38,7 +38,9 @@ pub struct AppConfig {
     pub suppress_callback_exceptions: bool,
     /// Dev tools and debug behaviour.
     pub dev_tools: DevTools,
-    /// The largest callback request body accepted, in bytes (default 16 MiB).
+    /// The largest callback (or MCP) request body accepted, in bytes
+    /// (default 2 MiB; raise it for apps that upload files through
+    /// `dcc.Upload`, whose contents travel in the callback body).
     pub max_body_bytes: usize,
     /// The key that signs page tokens. Default: random per process.
     pub secret_key: Option<Vec<u8>>,
@@ -61,6 +63,8 @@ pub struct AppConfig {
     pub production: bool,
     /// WebSocket callbacks (`_dash-ws-callback`).
     pub websocket: WebSocketConfig,
+    /// Timeouts and the cap on requests at once.
+    pub limits: crate::Limits,
 }
 
 /// WebSocket callbacks: the route `_dash-ws-callback` is served, and the
@@ -113,7 +117,7 @@ impl Default for AppConfig {
             index_template: None,
             suppress_callback_exceptions: false,
             dev_tools: DevTools::default(),
-            max_body_bytes: 16 * 1024 * 1024,
+            max_body_bytes: 2 * 1024 * 1024,
             secret_key: None,
             show_undo_redo: false,
             security: crate::SecurityConfig::default(),
@@ -122,6 +126,7 @@ impl Default for AppConfig {
             secure_cookies: false,
             production: false,
             websocket: WebSocketConfig::default(),
+            limits: crate::Limits::default(),
         }
     }
 }

@@ -14,6 +14,16 @@ use rand::distr::{Alphanumeric, SampleString};
 
 /// The cookie the renderer reads (`csrf_token_name` in `_dash-config`).
 pub(crate) const COOKIE: &str = "_csrf_token";
+/// Its name over HTTPS: the `__Host-` prefix makes the browser keep it for
+/// this host and path `/` alone, so no other site of the domain can plant a
+/// token of its choosing (which would defeat the double submit).
+const SECURE_COOKIE: &str = "__Host-_csrf_token";
+
+/// The token cookie's name: with the `__Host-` prefix when cookies are
+/// `Secure`.
+pub(crate) const fn cookie_name(secure: bool) -> &'static str {
+    if secure { SECURE_COOKIE } else { COOKIE }
+}
 /// The header it sends (`csrf_header_name`).
 pub(crate) const HEADER: &str = "x-csrftoken";
 /// Characters in a token.
@@ -23,19 +33,19 @@ fn well_formed(token: &str) -> bool {
     token.len() == TOKEN_LEN && token.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-/// The values of every `_csrf_token` cookie the request carries.
-fn cookie_tokens(headers: &HeaderMap) -> impl Iterator<Item = &str> {
-    crate::cookies::values(headers, COOKIE)
+/// The values of every token cookie the request carries.
+fn cookie_tokens(headers: &HeaderMap, secure: bool) -> impl Iterator<Item = &str> {
+    crate::cookies::values(headers, cookie_name(secure))
 }
 
 /// The request's well-formed token cookie, if it has one.
-pub(crate) fn current_token(headers: &HeaderMap) -> Option<&str> {
-    cookie_tokens(headers).find(|t| well_formed(t))
+pub(crate) fn current_token(headers: &HeaderMap, secure: bool) -> Option<&str> {
+    cookie_tokens(headers, secure).find(|t| well_formed(t))
 }
 
 /// Whether the request carries a well-formed token cookie already.
-pub(crate) fn has_token(headers: &HeaderMap) -> bool {
-    cookie_tokens(headers).any(well_formed)
+pub(crate) fn has_token(headers: &HeaderMap, secure: bool) -> bool {
+    cookie_tokens(headers, secure).any(well_formed)
 }
 
 /// A `Set-Cookie` value with a new token, for every path of the site (so
@@ -51,30 +61,29 @@ pub(crate) fn new_token() -> String {
 
 /// The `Set-Cookie` value carrying `token`.
 pub(crate) fn cookie_for(token: &str, secure: bool) -> HeaderValue {
+    let name = cookie_name(secure);
     let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; Path=/; SameSite=Strict{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("_csrf_token=; Path=/"))
+    HeaderValue::from_str(&format!("{name}={token}; Path=/; SameSite=Strict{secure}"))
+        .unwrap_or_else(|_| HeaderValue::from_static("_csrf_token=; Path=/"))
 }
 
 /// Why a request failed the check, if it did.
-pub(crate) fn problem(headers: &HeaderMap) -> Option<&'static str> {
+pub(crate) fn problem(headers: &HeaderMap, secure: bool) -> Option<&'static str> {
     let Some(sent) = headers.get(HEADER).and_then(|v| v.to_str().ok()) else {
         return Some("the X-CSRFToken header is missing: load the app's page first");
     };
     if !well_formed(sent) {
         return Some("the X-CSRFToken header is not a token");
     }
-    (!matches_cookie(headers, sent))
+    (!matches_cookie(headers, sent, secure))
         .then_some("the X-CSRFToken header does not match the _csrf_token cookie")
 }
 
 /// Whether `sent` equals one of the request's token cookies, compared in
 /// constant time.
-pub(crate) fn matches_cookie(headers: &HeaderMap, sent: &str) -> bool {
+pub(crate) fn matches_cookie(headers: &HeaderMap, sent: &str, secure: bool) -> bool {
     well_formed(sent)
-        && cookie_tokens(headers).any(|cookie| {
+        && cookie_tokens(headers, secure).any(|cookie| {
             cookie.len() == sent.len()
                 && cookie
                     .bytes()
@@ -88,8 +97,8 @@ pub(crate) fn matches_cookie(headers: &HeaderMap, sent: &str) -> bool {
 /// its `csrf_token` field equals the token cookie, or the browser says the
 /// request comes from this origin (`Sec-Fetch-Site: same-origin`, which
 /// another site's page cannot make it say).
-pub(crate) fn form_is_same_site(headers: &HeaderMap, field: Option<&str>) -> bool {
-    field.is_some_and(|sent| matches_cookie(headers, sent))
+pub(crate) fn form_is_same_site(headers: &HeaderMap, field: Option<&str>, secure: bool) -> bool {
+    field.is_some_and(|sent| matches_cookie(headers, sent, secure))
         || headers
             .get("sec-fetch-site")
             .is_some_and(|v| v.as_bytes() == b"same-origin")
@@ -123,17 +132,35 @@ mod tests {
             .unwrap()
             .to_owned();
         let token = pair.split_once('=').unwrap().1.to_owned();
-        assert_eq!(problem(&request(Some(&pair), Some(&token))), None);
+        assert_eq!(problem(&request(Some(&pair), Some(&token)), false), None);
         assert_eq!(
-            problem(&request(Some(&format!("a=b; {pair}; c=d")), Some(&token))),
+            problem(
+                &request(Some(&format!("a=b; {pair}; c=d")), Some(&token)),
+                false
+            ),
             None
         );
-        assert!(problem(&request(Some(&pair), None)).is_some());
-        assert!(problem(&request(None, Some(&token))).is_some());
+        assert!(problem(&request(Some(&pair), None), false).is_some());
+        assert!(problem(&request(None, Some(&token)), false).is_some());
         let other = "x".repeat(43);
-        assert!(problem(&request(Some(&pair), Some(&other))).is_some());
-        assert!(problem(&request(Some("_csrf_token=short"), Some("short"))).is_some());
+        assert!(problem(&request(Some(&pair), Some(&other)), false).is_some());
+        assert!(problem(&request(Some("_csrf_token=short"), Some("short")), false).is_some());
         assert!(cookie.to_str().unwrap().contains("SameSite=Strict"));
-        assert!(new_cookie(true).to_str().unwrap().ends_with("; Secure"));
+    }
+
+    #[test]
+    fn over_https_the_cookie_has_the_host_prefix_and_only_it_counts() {
+        let cookie = new_cookie(true);
+        let text = cookie.to_str().unwrap();
+        assert!(text.starts_with("__Host-_csrf_token="), "{text}");
+        assert!(
+            text.contains("Path=/") && text.ends_with("; Secure"),
+            "{text}"
+        );
+        let token = text.split(';').next().unwrap().split_once('=').unwrap().1;
+        let planted = format!("_csrf_token={token}");
+        assert!(problem(&request(Some(&planted), Some(token)), true).is_some());
+        let own = format!("__Host-_csrf_token={token}");
+        assert_eq!(problem(&request(Some(&own), Some(token)), true), None);
     }
 }

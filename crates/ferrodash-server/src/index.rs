@@ -381,7 +381,10 @@ fn config_json(inputs: &IndexInputs<'_>) -> Map<String, Value> {
     m.insert("ddk_version".into(), Value::Null);
     m.insert("plotly_version".into(), Value::Null);
     m.insert("validate_callbacks".into(), json!(dev.validate_callbacks));
-    m.insert("csrf_token_name".into(), json!("_csrf_token"));
+    m.insert(
+        "csrf_token_name".into(),
+        json!(crate::csrf::cookie_name(config.cookies_secure())),
+    );
     m.insert("csrf_header_name".into(), json!("X-CSRFToken"));
     m.insert("end_id".into(), json!(END_ID_SLOT));
     // Hides the dev tools' promotion of a hosted service.

@@ -100,6 +100,29 @@ pub enum ProtocolError {
     /// answer: try again shortly (503 with `Retry-After`).
     #[error("{0}; try again shortly")]
     Unavailable(String),
+    /// The body did not arrive whole within the body read timeout (408).
+    #[error("the request body did not arrive within {after:?}")]
+    BodyTimeout {
+        /// The body read timeout.
+        after: std::time::Duration,
+    },
+    /// A callback ran past the callback timeout and was stopped (504).
+    #[error("callback `{callback}` did not finish within {after:?} and was stopped")]
+    CallbackTimeout {
+        /// The callback's name.
+        callback: String,
+        /// The callback timeout.
+        after: std::time::Duration,
+    },
+    /// The server is serving as many requests as it may at once (503 with
+    /// `Retry-After`).
+    #[error(
+        "the server is busy: {limit} requests are under way, the most it serves at once; try again shortly"
+    )]
+    Busy {
+        /// The limit of requests at once.
+        limit: usize,
+    },
 }
 
 impl ProtocolError {
@@ -117,7 +140,9 @@ impl ProtocolError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Csrf(_) | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::LoginRequired => StatusCode::UNAUTHORIZED,
-            Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::CallbackTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             Self::NotWebSocket(_) => StatusCode::BAD_REQUEST,
             Self::WebSocketOrigin(_) => StatusCode::FORBIDDEN,
             Self::JobLost { .. } => StatusCode::GONE,
@@ -145,6 +170,9 @@ impl ProtocolError {
             Self::LoginRequired => "login_required",
             Self::Forbidden { .. } => "forbidden",
             Self::Unavailable(_) => "unavailable",
+            Self::Busy { .. } => "busy",
+            Self::BodyTimeout { .. } => "body_timeout",
+            Self::CallbackTimeout { .. } => "callback_timeout",
             Self::NotWebSocket(_) => "not_websocket",
             Self::WebSocketOrigin(_) => "websocket_origin",
             Self::JobLost { .. } => "job_lost",
@@ -158,7 +186,7 @@ impl ProtocolError {
 
 impl IntoResponse for ProtocolError {
     fn into_response(self) -> Response {
-        if let Self::Unavailable(_) = &self {
+        if let Self::Unavailable(_) | Self::Busy { .. } = &self {
             tracing::warn!(error = %self, "request refused: a service is unavailable");
             let mut response = json_error(self.status(), self.code(), &self.to_string());
             response

@@ -26,6 +26,12 @@ use tower::ServiceExt;
 /// test that posts a form itself puts it in the form's `csrf_token` field.
 pub const CSRF_TOKEN: &str = "ferrodashTestClientToken0123456789abcdefghi";
 
+/// The token cookie under both of its names: `_csrf_token`, and
+/// `__Host-_csrf_token` as an app with secure cookies names it.
+fn csrf_cookies() -> String {
+    format!("_csrf_token={CSRF_TOKEN}; __Host-_csrf_token={CSRF_TOKEN}")
+}
+
 /// Calls an app's routes in process.
 ///
 /// Like a browser that loaded the app's page, it sends the renderer's
@@ -130,7 +136,7 @@ impl TestClient {
             .method(Method::POST)
             .uri(self.url("login"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::COOKIE, format!("_csrf_token={CSRF_TOKEN}"))
+            .header(header::COOKIE, csrf_cookies())
             .header("x-csrftoken", CSRF_TOKEN)
             .body(Body::from(body))
             .unwrap_or_default();
@@ -166,8 +172,8 @@ impl TestClient {
         {
             let headers = request.headers_mut();
             let cookie = match headers.get(header::COOKIE).and_then(|v| v.to_str().ok()) {
-                Some(existing) => format!("{existing}; _csrf_token={CSRF_TOKEN}"),
-                None => format!("_csrf_token={CSRF_TOKEN}"),
+                Some(existing) => format!("{existing}; {}", csrf_cookies()),
+                None => csrf_cookies(),
             };
             if let Ok(cookie) = http::HeaderValue::from_str(&cookie) {
                 headers.insert(header::COOKIE, cookie);

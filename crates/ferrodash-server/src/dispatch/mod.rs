@@ -84,7 +84,16 @@ pub(crate) async fn run(app: &AppInner, checked: Checked<'_>, caller: Caller) ->
         next_state: 0,
     };
     let started = std::time::Instant::now();
-    let result = (registered.handler)(call).await;
+    let limit = app.config.limits.callback_timeout;
+    let Ok(result) = tokio::time::timeout(limit, (registered.handler)(call)).await else {
+        tracing::warn!(callback = %spec.name, ?limit, "callback stopped: it ran past its timeout");
+        app.metrics
+            .callback(registered.metrics_slot, started.elapsed(), true);
+        return Answer::Refused(ProtocolError::CallbackTimeout {
+            callback: spec.name.clone(),
+            after: limit,
+        });
+    };
     let server_fault =
         matches!(&result, Err(e @ CallbackError::Failed(_)) if client_store_problem(e).is_none());
     app.metrics

@@ -55,8 +55,8 @@ fn html(status: StatusCode, body: String, new_token: Option<&str>, secure: bool)
 }
 
 /// The request's CSRF token, or a new one to set.
-fn token_of(headers: &HeaderMap) -> (String, bool) {
-    crate::csrf::current_token(headers).map_or_else(
+fn token_of(headers: &HeaderMap, secure: bool) -> (String, bool) {
+    crate::csrf::current_token(headers, secure).map_or_else(
         || (crate::csrf::new_token(), true),
         |t| (t.to_owned(), false),
     )
@@ -76,7 +76,7 @@ fn render_login(
     headers: &HeaderMap,
     page: &FormPage<'_>,
 ) -> Response {
-    let (token, new) = token_of(headers);
+    let (token, new) = token_of(headers, app.inner.config.cookies_secure());
     let prefix = app.inner.config.requests_prefix();
     let action = format!("{prefix}login");
     #[cfg(feature = "oidc")]
@@ -157,17 +157,32 @@ pub(crate) async fn login_submit(AxumState(app): AxumState<App>, request: Reques
     let refused = |status: StatusCode, message: &str| {
         html(status, message_page(&login.title, message), None, secure)
     };
-    let Ok(body) = axum::body::to_bytes(body, FORM_LIMIT).await else {
-        return refused(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "The login form is larger than a login form can be.",
-        );
-    };
+    let body =
+        match crate::limits::read_body(body, FORM_LIMIT, app.inner.config.limits.body_read_timeout)
+            .await
+        {
+            Ok(body) => body,
+            Err(crate::limits::BodyProblem::TooLarge(_)) => {
+                return refused(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The login form is larger than a login form can be.",
+                );
+            }
+            Err(crate::limits::BodyProblem::TimedOut(_)) => {
+                return refused(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "The login form did not arrive in time: send it again.",
+                );
+            }
+            Err(crate::limits::BodyProblem::Broken(_)) => {
+                return refused(StatusCode::BAD_REQUEST, "The login form could not be read.");
+            }
+        };
     let fields: LoginFields = match parse_form(&headers, &body) {
         Ok(fields) => fields,
         Err(problem) => return refused(StatusCode::BAD_REQUEST, &problem),
     };
-    if !crate::csrf::form_is_same_site(&headers, fields.csrf_token.as_deref()) {
+    if !crate::csrf::form_is_same_site(&headers, fields.csrf_token.as_deref(), secure) {
         return refused(
             StatusCode::FORBIDDEN,
             "This login form did not come from this site: open the login page and try again.",
@@ -240,8 +255,25 @@ pub(crate) async fn start_session(
     user: ferrodash_auth::Principal,
     next: &str,
 ) -> Response {
-    let session = login.sessions.login(session_id(login, headers), user).await;
-    super::see_other_with_cookie(next, &login.sessions.cookie(&session))
+    match login.sessions.login(session_id(login, headers), user).await {
+        Ok(session) => super::see_other_with_cookie(next, &login.sessions.cookie(&session)),
+        Err(error) => {
+            tracing::warn!(%error, "a login could not start its session");
+            let mut page = html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                message_page(
+                    &login.title,
+                    "Logging in is not possible right now: the session store does not answer. \
+                     Try again in a moment.",
+                ),
+                None,
+                false,
+            );
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            page
+        }
+    }
 }
 
 /// A urlencoded form body; anything else is a clear 4xx.
@@ -270,7 +302,7 @@ pub(crate) async fn logout_confirm(AxumState(app): AxumState<App>, headers: Head
     let Some(login) = login_of(&app) else {
         return crate::rejection::ProtocolError::NotFound.into_response();
     };
-    let (token, new) = token_of(&headers);
+    let (token, new) = token_of(&headers, app.inner.config.cookies_secure());
     let action = format!("{}logout", app.inner.config.requests_prefix());
     html(
         StatusCode::OK,
@@ -305,7 +337,7 @@ pub(crate) async fn logout_submit(
             }
         }
     };
-    if !crate::csrf::form_is_same_site(&headers, fields.csrf_token.as_deref()) {
+    if !crate::csrf::form_is_same_site(&headers, fields.csrf_token.as_deref(), secure) {
         return html(
             StatusCode::FORBIDDEN,
             message_page(
@@ -317,7 +349,24 @@ pub(crate) async fn logout_submit(
         );
     }
     if let Some(id) = session_id(login, &headers) {
-        login.sessions.logout(id).await;
+        if let Err(error) = login.sessions.logout(id).await {
+            // The session may still be live: say so, and keep the cookie
+            // so a retry can end it.
+            tracing::warn!(%error, "a logout could not end its session");
+            let mut page = html(
+                StatusCode::SERVICE_UNAVAILABLE,
+                message_page(
+                    &login.title,
+                    "You are not logged out yet: the session store does not answer. \
+                     Try again in a moment.",
+                ),
+                None,
+                secure,
+            );
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            return page;
+        }
         LoginCounts::add(&login.counts.logouts);
     }
     super::see_other_with_cookie(

@@ -60,7 +60,7 @@ fn forwarded_client(peer: IpAddr, trusted: &[IpAddr], headers: &HeaderMap) -> Ip
 
 /// The session id in the request's session cookie, if it carries one.
 pub(crate) fn session_id<'h>(login: &LoginState, headers: &'h HeaderMap) -> Option<&'h str> {
-    crate::cookies::values(headers, &login.sessions.config().cookie_name).next()
+    crate::cookies::values(headers, &login.sessions.config().cookie_name_sent()).next()
 }
 
 /// The path under the app's routes prefix.
@@ -144,9 +144,24 @@ pub(crate) async fn guard(
     let Some(login) = app.inner.login.as_deref() else {
         return next.run(request).await;
     };
+    let path = relative_path(&app, request.uri().path());
+    // The MCP server checks its agents' bearer tokens itself.
+    let public = login.is_public(
+        path,
+        &app.inner.assets_prefix,
+        app.inner.config.metrics_endpoint,
+    ) || (app.inner.mcp.is_some() && path == crate::mcp::ROUTE);
     let user = if login.uses_sessions() {
         match session_id(login, request.headers()) {
-            Some(id) => login.sessions.load(id).await.and_then(|s| s.record.user),
+            Some(id) => match login.sessions.load(id).await {
+                Ok(session) => session.and_then(|s| s.record.user),
+                // A public path needs nobody.
+                Err(_) if public => None,
+                // Who this is cannot be told: refused, never taken for
+                // anonymous (which would send a logged-in user to the
+                // login form).
+                Err(error) => return ProtocolError::Unavailable(error.to_string()).into_response(),
+            },
             None => None,
         }
     } else {
@@ -156,13 +171,6 @@ pub(crate) async fn guard(
             Err(refusal) => return refusal,
         }
     };
-    let path = relative_path(&app, request.uri().path());
-    // The MCP server checks its agents' bearer tokens itself.
-    let public = login.is_public(
-        path,
-        &app.inner.assets_prefix,
-        app.inner.config.metrics_endpoint,
-    ) || (app.inner.mcp.is_some() && path == crate::mcp::ROUTE);
     match user {
         Some(user) => {
             request.extensions_mut().insert(user);

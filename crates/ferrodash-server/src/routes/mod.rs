@@ -38,7 +38,11 @@ impl App {
                 "/_dash-update-component",
                 post(update::update_component)
                     .get(pages::index)
-                    .layer(DefaultBodyLimit::max(limit)),
+                    .layer(DefaultBodyLimit::max(limit))
+                    .layer(axum::middleware::from_fn_with_state(
+                        self.clone(),
+                        crate::limits::guard_body,
+                    )),
             )
             .fallback(pages::fallback);
         if self.inner.login.as_ref().is_some_and(|l| l.uses_sessions()) {
@@ -61,7 +65,12 @@ impl App {
         if self.inner.mcp.is_some() {
             inner = inner.route(
                 crate::mcp::ROUTE,
-                axum::routing::any(crate::mcp::endpoint).layer(DefaultBodyLimit::max(limit)),
+                axum::routing::any(crate::mcp::endpoint)
+                    .layer(DefaultBodyLimit::max(limit))
+                    .layer(axum::middleware::from_fn_with_state(
+                        self.clone(),
+                        crate::limits::guard_body,
+                    )),
             );
         }
         if self.inner.websocket {
@@ -105,9 +114,14 @@ impl App {
                 crate::login::guard::guard,
             ));
         }
-        router.layer(axum::middleware::from_fn_with_state(
-            self.clone(),
-            health::finish,
-        ))
+        router
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                crate::limits::limit_concurrency,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                health::finish,
+            ))
     }
 }

@@ -35,7 +35,9 @@ pub(crate) async fn index(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if app.inner.config.csrf_protection && !crate::csrf::has_token(&headers) {
+    if app.inner.config.csrf_protection
+        && !crate::csrf::has_token(&headers, app.inner.config.cookies_secure())
+    {
         response.headers_mut().append(
             header::SET_COOKIE,
             crate::csrf::new_cookie(app.inner.config.cookies_secure()),

@@ -53,11 +53,8 @@ pub(crate) async fn update_component(
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
     let started = Instant::now();
-    if app.inner.config.csrf_protection
-        && let Some(problem) = crate::csrf::problem(&headers)
-    {
-        return ProtocolError::Csrf(problem).into_response();
-    }
+    // The CSRF check ran on the headers before the body was read
+    // (`limits::guard_body`).
     let query = match query {
         Ok(Query(pairs)) => pairs,
         Err(rejection) => {

@@ -41,8 +41,9 @@ pub(super) struct Peer {
 
 impl Peer {
     /// The user now: with session logins the session must still be alive
-    /// (`Err` when it ended, by logout or timeout).
-    async fn current_user(&self) -> Result<Option<ferrodash_auth::Principal>, ()> {
+    /// (`Err` when it ended, by logout or timeout, or when the session
+    /// store does not answer).
+    async fn current_user(&self) -> Result<Option<ferrodash_auth::Principal>, ProtocolError> {
         let Some(login) = self.app.inner.login.as_deref() else {
             return Ok(None);
         };
@@ -50,16 +51,16 @@ impl Peer {
             return Ok(self.user.clone());
         }
         let Some(session) = &self.session else {
-            return Err(());
+            return Err(ProtocolError::LoginRequired);
         };
-        match login
-            .sessions
-            .load(session)
-            .await
-            .and_then(|s| s.record.user)
-        {
-            Some(user) => Ok(Some(user)),
-            None => Err(()),
+        match login.sessions.load(session).await {
+            Ok(Some(session)) => session
+                .record
+                .user
+                .map(Some)
+                .ok_or(ProtocolError::LoginRequired),
+            Ok(None) => Err(ProtocolError::LoginRequired),
+            Err(error) => Err(ProtocolError::Unavailable(error.to_string())),
         }
     }
 }
@@ -191,11 +192,17 @@ async fn write(
 /// Runs one callback request and says how it ended, and whether the
 /// user's session has ended (the connection is then done).
 async fn answer(peer: &Peer, link: LiveLink, payload: serde_json::Value) -> (Status, bool) {
-    let Ok(user) = peer.current_user().await else {
-        return (
-            Status::Error(ProtocolError::LoginRequired.to_string()),
-            true,
-        );
+    let user = match peer.current_user().await {
+        Ok(user) => user,
+        // The session ended: the socket closes.
+        Err(ProtocolError::LoginRequired) => {
+            return (
+                Status::Error(ProtocolError::LoginRequired.to_string()),
+                true,
+            );
+        }
+        // The store did not answer: this request fails, the socket stays.
+        Err(error) => return (Status::Error(error.to_string()), false),
     };
     (run(peer, link, user, payload).await, false)
 }

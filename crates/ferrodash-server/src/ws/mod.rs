@@ -77,7 +77,7 @@ pub(crate) async fn upgrade(
         tracing::info!(%problem, "WebSocket refused");
         return ProtocolError::WebSocketOrigin(problem).into_response();
     }
-    if config.csrf_protection && !crate::csrf::has_token(&headers) {
+    if config.csrf_protection && !crate::csrf::has_token(&headers, config.cookies_secure()) {
         return ProtocolError::Csrf(
             "the WebSocket handshake carries no `_csrf_token` cookie: load the page first",
         )

@@ -266,7 +266,29 @@ async fn the_session_cookie_is_http_only_same_site_and_secure_when_asked() {
     for attribute in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
         assert!(cookie.contains(attribute), "{attribute} in {cookie}");
     }
+    // Over HTTPS the name has the `__Host-` prefix: the browser keeps it for
+    // this host alone, and no other site of the domain can set it.
+    assert!(cookie.starts_with("__Host-ferrodash_session="), "{cookie}");
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
     assert_eq!(answer.header("location"), Some("/"));
+    let id = cookie
+        .split(';')
+        .next()
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, id)| id.to_owned())
+        .unwrap();
+    let alice = TestClient::new(&app).with_cookie("__Host-ferrodash_session", &id);
+    assert_eq!(
+        alice.call(&whoami_call()).await.json()["response"]["me"]["children"],
+        "Alice Admin (admin,sales)"
+    );
+    // The same id under the name without the prefix (a cookie another site
+    // of the domain could have planted) is nobody's.
+    let tossed = TestClient::new(&app).with_cookie("ferrodash_session", &id);
+    assert_eq!(
+        tossed.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -994,6 +1016,80 @@ async fn sessions_in_redis_are_shared_by_the_app_processes() {
 }
 
 /// A name no other test run uses.
+/// While the sessions' Redis is down a logged-in user is answered 503, not
+/// taken for anonymous (sent to the login form), and a logout that could
+/// not happen says so; `/ready` names the sessions.
+#[tokio::test(flavor = "multi_thread")]
+async fn while_the_session_store_is_down_requests_get_503_and_ready_says_why() {
+    use ferrodash_auth::{RedisSessionStore, SessionConfig, Sessions};
+    use ferrodash_testing::redis_server::RedisServer;
+    let mut redis = RedisServer::start().await.expect("redis-server starts");
+    let store = RedisSessionStore::connect(&redis.url()).await.unwrap();
+    let app =
+        builder(Login::form(users()).sessions(Sessions::new(store, SessionConfig::default())))
+            .build()
+            .unwrap();
+    let alice = TestClient::new(&app)
+        .log_in("alice", ALICE_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(alice.get("/ready").await.json()["checks"]["sessions"], "ok");
+    redis.stop().await.unwrap();
+
+    let page = alice.get("/").await;
+    assert_eq!(
+        page.status(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.text().contains("session store is unavailable"),
+        "{}",
+        page.text()
+    );
+    let call = alice.call(&whoami_call()).await;
+    assert_eq!(call.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(call.header("retry-after").is_some());
+    let ready = alice.get("/ready").await;
+    assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.json()["checks"]["sessions"], "failed");
+    let mut logout = post_form(&alice, "/logout", "");
+    logout
+        .headers_mut()
+        .insert("sec-fetch-site", "same-origin".parse().unwrap());
+    let logout = alice.send(logout).await;
+    assert_eq!(logout.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(logout.text().contains("You are not logged out yet"));
+    let login = TestClient::new(&app)
+        .log_in("bob", BOB_PASSWORD)
+        .await
+        .unwrap_err();
+    assert_eq!(login.status(), StatusCode::SERVICE_UNAVAILABLE);
+
+    // Back (empty): the old session is gone, cleanly; logins work.
+    redis.restart().await.unwrap();
+    let mut ready = alice.get("/ready").await;
+    for _ in 0..50 {
+        if ready.status() == StatusCode::OK {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        ready = alice.get("/ready").await;
+    }
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(
+        alice.call(&whoami_call()).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert!(
+        TestClient::new(&app)
+            .log_in("bob", BOB_PASSWORD)
+            .await
+            .is_ok()
+    );
+}
+
 fn uuid_like() -> String {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

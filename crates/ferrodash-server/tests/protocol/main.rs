@@ -5,6 +5,7 @@ mod background;
 mod build;
 mod callbacks;
 mod csrf;
+mod limits;
 mod login;
 mod malformed;
 mod mcp;
