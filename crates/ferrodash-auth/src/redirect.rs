@@ -160,6 +160,22 @@ mod tests {
         }
         // Outside the app's prefix.
         assert_eq!(safe_next(Some("/other/"), "/app/"), "/app/");
+        // Dot segments, as written or encoded (a browser resolves `%2e%2e`
+        // as `..`), could walk out of the prefix.
+        for walk in [
+            "/app/../other/",
+            "/app/%2e%2e/other/",
+            "/app/%2E%2E/other/",
+            "/app/.%2e/other/",
+            "/app/%2e./other/",
+            "/app/%252e%252e/other/",
+            "/app/x/%2e%2e/%2e%2e/other/",
+            "/app/%2e%2e",
+            "/app/%2e/",
+            "/app/%2e%2e?next=/app/",
+        ] {
+            assert_eq!(safe_next(Some(walk), "/app/"), "/app/", "{walk}");
+        }
         assert_eq!(safe_next(Some("/application"), "/app/"), "/app/");
     }
 

@@ -661,6 +661,7 @@ impl AppBuilder {
             let sources: Vec<&str> = sources.iter().map(String::as_str).collect();
             crate::security::headers(
                 &self.config.security,
+                self.config.cookies_secure(),
                 &sources,
                 &self.config.external_scripts,
                 &self.config.external_stylesheets,
@@ -789,7 +790,7 @@ impl AppBuilder {
         } else {
             let mut all: Vec<Node> = self.validation_layout.iter().cloned().collect();
             all.extend(checked_layout.clone());
-            all.extend(pages.samples.iter().cloned());
+            all.extend(pages.shown_samples.iter().cloned());
             Some(Node::from(
                 ferrodash_core::Component::new("dash_html_components", "Div").children(all),
             ))
@@ -899,6 +900,25 @@ fn check_production(config: &AppConfig, errors: &mut Vec<BuildError>) {
     }
 }
 
+/// The components of `node` that have an id, each with its id, type and
+/// namespace and nothing else, in one `Div`: enough for the renderer to
+/// validate callbacks against, nothing of what the layout shows.
+fn ids_only(node: &Node) -> Node {
+    let mut skeleton = Vec::new();
+    node.walk(&mut |component| {
+        if let Some(id) = component.get_id() {
+            skeleton.push(Node::from(
+                ferrodash_core::Component::new(
+                    component.namespace().to_owned(),
+                    component.type_name().to_owned(),
+                )
+                .id(id.clone()),
+            ));
+        }
+    });
+    Node::from(ferrodash_core::Component::new("dash_html_components", "Div").children(skeleton))
+}
+
 /// What the build keeps of the pages: their registry, their sample layouts
 /// (for the checks and the browser's validation layout) and redirects.
 #[derive(Default)]
@@ -906,6 +926,10 @@ struct BuiltPages {
     routes: Option<Arc<crate::pages::PageRoutes>>,
     infos: Vec<crate::pages::PageInfo>,
     samples: Vec<Node>,
+    /// The samples as the browser's validation layout carries them: a
+    /// restricted page's only as its components' ids and types, so its
+    /// drawn content does not reach users outside its groups.
+    shown_samples: Vec<Node>,
     redirects: Vec<(String, String)>,
     /// Paths of pages that need a logged-in user.
     need_login: Vec<String>,
@@ -951,7 +975,14 @@ impl AppBuilder {
             }
             let sample = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (page.sample)()));
             match sample {
-                Ok(node) => built.samples.push(node),
+                Ok(node) => {
+                    built.shown_samples.push(if page.is_restricted() {
+                        ids_only(&node)
+                    } else {
+                        node.clone()
+                    });
+                    built.samples.push(node);
+                }
                 Err(payload) => errors.push(BuildError::InvalidSetting {
                     setting: "pages",
                     problem: format!(
@@ -990,7 +1021,9 @@ impl AppBuilder {
             .not_found
             .take()
             .unwrap_or_else(|| Arc::new(crate::pages::router::default_not_found));
-        built.samples.push(not_found());
+        let not_found_sample = not_found();
+        built.shown_samples.push(not_found_sample.clone());
+        built.samples.push(not_found_sample);
         if self.layout.is_none() {
             self.layout = Some(LayoutInput::Value(crate::pages::container()));
         }

@@ -35,6 +35,11 @@ pub struct SecurityConfig {
     pub content_security_policy: Option<String>,
     /// The Referrer-Policy (default `strict-origin-when-cross-origin`).
     pub referrer_policy: String,
+    /// The Strict-Transport-Security value sent when the app is served over
+    /// HTTPS (in production mode, or with secure cookies): browsers then
+    /// never reach it over plain HTTP (default `max-age=31536000`, a year;
+    /// `None` leaves it to the proxy in front).
+    pub strict_transport_security: Option<String>,
 }
 
 impl Default for SecurityConfig {
@@ -43,6 +48,7 @@ impl Default for SecurityConfig {
             frame_ancestors: vec!["'self'".to_owned()],
             content_security_policy: None,
             referrer_policy: "strict-origin-when-cross-origin".to_owned(),
+            strict_transport_security: Some("max-age=31536000".to_owned()),
         }
     }
 }
@@ -78,6 +84,7 @@ fn valid_source(source: &str) -> bool {
 /// reported with the app's other build errors.
 pub(crate) fn headers(
     config: &SecurityConfig,
+    https: bool,
     inline_scripts: &[&str],
     external_scripts: &[String],
     external_stylesheets: &[String],
@@ -144,6 +151,13 @@ pub(crate) fn headers(
         &config.referrer_policy,
         "referrer_policy",
     );
+    if https && let Some(value) = &config.strict_transport_security {
+        push(
+            header::STRICT_TRANSPORT_SECURITY,
+            value,
+            "strict_transport_security",
+        );
+    }
     // For browsers without CSP frame-ancestors; it cannot name other sites.
     if config.frame_ancestors == ["'self'"] && config.content_security_policy.is_none() {
         push(header::X_FRAME_OPTIONS, "SAMEORIGIN", "frame_ancestors");
@@ -213,7 +227,7 @@ mod tests {
             frame_ancestors: vec!["https://ok.example".into(), "x; script-src *".into()],
             ..SecurityConfig::default()
         };
-        let _ = headers(&config, &[], &[], &[], &mut errors);
+        let _ = headers(&config, false, &[], &[], &[], &mut errors);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].to_string().contains("frame_ancestors"));
     }

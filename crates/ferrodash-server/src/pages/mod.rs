@@ -210,6 +210,11 @@ impl Page {
         self
     }
 
+    /// Whether only some users may see the page (it needs a group).
+    pub(crate) fn is_restricted(&self) -> bool {
+        !self.groups.is_empty()
+    }
+
     /// Whether the page needs a logged-in user.
     pub(crate) const fn needs_login(&self) -> bool {
         self.takes_user || !self.groups.is_empty()

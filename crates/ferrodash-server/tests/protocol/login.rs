@@ -661,10 +661,33 @@ async fn pages_can_require_a_group_and_draw_for_the_user() {
         .page(Page::for_user("/", |user: &Principal, (): ()| {
             html::h1(format!("Welcome, {}", user.name)).into()
         }))
-        .page(Page::new("/admin", || html::h1("Admin tools").into()).require_group("admin"))
+        .page(
+            Page::new("/admin", || {
+                html::div((
+                    html::h1("Admin tools"),
+                    html::button("Purge every customer's data").id("purge"),
+                ))
+                .into()
+            })
+            .require_group("admin"),
+        )
         .login(Login::form(users()))
         .build()
         .unwrap();
+    // The page every user loads carries the validation layout: the admin
+    // page's ids are there (so its callbacks validate), its drawn text is
+    // not.
+    let index = TestClient::new(&app)
+        .log_in("bob", BOB_PASSWORD)
+        .await
+        .unwrap()
+        .get("/")
+        .await
+        .text();
+    assert!(index.contains("\"purge\""), "the admin page's ids validate");
+    for secret in ["Admin tools", "Purge every customer"] {
+        assert!(!index.contains(secret), "{secret} sent to every user");
+    }
     assert!(app.pages()[1].visible_to(&Principal::new("a", "A").with_groups(["admin"])));
     assert!(!app.pages()[1].visible_to(&Principal::new("b", "B")));
     let client = TestClient::new(&app);

@@ -193,3 +193,39 @@ async fn production_cookies_are_secure() {
     let cookie = page.header("set-cookie").unwrap();
     assert!(cookie.ends_with("; Secure"), "{cookie}");
 }
+
+#[tokio::test]
+async fn over_https_browsers_are_told_to_stay_on_https() {
+    let production = base()
+        .production(true)
+        .secret_key(*b"0123456789abcdefghijklmnopqrstuvwxyz")
+        .build()
+        .unwrap();
+    let client = TestClient::new(&production);
+    for path in ["/", "/_dash-layout", "/health", "/no-such-file.js"] {
+        assert_eq!(
+            client.get(path).await.header("strict-transport-security"),
+            Some("max-age=31536000"),
+            "{path}"
+        );
+    }
+    // The cookie carries the `__Host-` prefix there too.
+    let page = client.get("/").await;
+    assert!(
+        page.header("set-cookie")
+            .unwrap()
+            .starts_with("__Host-_csrf_token="),
+        "{:?}",
+        page.header("set-cookie")
+    );
+    // Served over plain HTTP (not production, no secure cookies): no HSTS,
+    // which would lock browsers out.
+    let plain = base().build().unwrap();
+    assert_eq!(
+        TestClient::new(&plain)
+            .get("/")
+            .await
+            .header("strict-transport-security"),
+        None
+    );
+}
