@@ -177,22 +177,42 @@ impl MemoCache {
         // has it, and tries again.
         let mut pending = Some(compute);
         let mut failure: Option<E> = None;
+        // What this call's computation produced, kept in case the backend
+        // fails after it ran.
+        let mut produced: Option<Bytes> = None;
         for _ in 0..MAX_ATTEMPTS {
             let init: BoxFuture<'_, Option<Bytes>> = Box::pin(async {
                 let compute = pending.take()?;
                 match compute().await {
-                    Ok(value) => encode(&value).map_err(|e| failure = Some(e.into())).ok(),
+                    Ok(value) => {
+                        let bytes = encode(&value).map_err(|e| failure = Some(e.into())).ok();
+                        produced.clone_from(&bytes);
+                        bytes
+                    }
                     Err(e) => {
                         failure = Some(e);
                         None
                     }
                 }
             });
-            let found = self
-                .inner
-                .backend
-                .get_or_insert_with(&key, ttl, init)
-                .await?;
+            let found = match self.inner.backend.get_or_insert_with(&key, ttl, init).await {
+                Ok(found) => found,
+                // The store is down: the value is computed here and not
+                // cached, rather than the call failing.
+                Err(error @ CacheError::Backend { .. }) => {
+                    tracing::warn!(%error, function, "cache unavailable: computing without it");
+                    self.inner.counters.record(false);
+                    if let Some(error) = failure.take() {
+                        return Err(error);
+                    }
+                    if let Some(bytes) = produced.take() {
+                        return Ok(decode(&bytes)?);
+                    }
+                    let compute = pending.take().ok_or(error)?;
+                    return Ok(compute().await?);
+                }
+                Err(error) => return Err(error.into()),
+            };
             if let Some(lookup) = found {
                 self.inner.counters.record(!lookup.computed);
                 return Ok(decode(&lookup.value)?);
@@ -209,7 +229,9 @@ impl MemoCache {
         self.inner.counters.record(false);
         let compute = pending.take().ok_or_else(dropped)?;
         let bytes = encode(&compute().await?)?;
-        self.inner.backend.set(&key, bytes.clone(), ttl).await?;
+        if let Err(error) = self.inner.backend.set(&key, bytes.clone(), ttl).await {
+            tracing::warn!(%error, function, "a computed value could not be cached");
+        }
         Ok(decode(&bytes)?)
     }
 

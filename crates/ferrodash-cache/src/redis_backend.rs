@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use redis::AsyncCommands;
-use redis::aio::ConnectionManager;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use crate::backend::{BoxFuture, CacheBackend, Lookup};
 use crate::{CacheError, CacheKey};
@@ -16,6 +16,16 @@ fn backend_error(error: redis::RedisError) -> CacheError {
         source: Box::new(error),
     }
 }
+
+/// Deletes the lock in `KEYS[1]` only while it holds this caller's token
+/// (`ARGV[1]`), in one step: between a separate read and delete, the lock
+/// could expire and be taken by the next caller, whose lock would go.
+const UNLOCK: &str = r"
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0
+";
 
 /// How often a call waiting on another's computation looks for its value.
 const POLL: Duration = Duration::from_millis(20);
@@ -63,7 +73,14 @@ impl RedisBackend {
     /// be reached.
     pub async fn connect(url: &str) -> Result<Self, CacheError> {
         let client = redis::Client::open(url).map_err(backend_error)?;
-        let connection = ConnectionManager::new(client)
+        // While the server is down a command fails within about two
+        // seconds (the memoize call then computes without the cache).
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(2)))
+            .set_response_timeout(Some(Duration::from_secs(2)))
+            .set_number_of_retries(2)
+            .set_max_delay(Duration::from_millis(500));
+        let connection = ConnectionManager::new_with_config(client, config)
             .await
             .map_err(backend_error)?;
         Ok(Self {
@@ -113,11 +130,12 @@ impl RedisBackend {
     /// Releases a lock this caller holds (and only then: a computation that
     /// outlived its lock must not release the next holder's).
     async fn unlock(&self, lock: &str, token: &str) -> Result<(), CacheError> {
-        let mut connection = self.connection.clone();
-        let holder: Option<String> = connection.get(lock).await.map_err(backend_error)?;
-        if holder.as_deref() == Some(token) {
-            let _: i64 = connection.del(lock).await.map_err(backend_error)?;
-        }
+        let _: i64 = redis::Script::new(UNLOCK)
+            .key(lock)
+            .arg(token)
+            .invoke_async(&mut self.connection.clone())
+            .await
+            .map_err(backend_error)?;
         Ok(())
     }
 
@@ -135,7 +153,10 @@ impl RedisBackend {
         let Some(value) = init.await else {
             return Ok(None);
         };
-        self.set(key, value.clone(), ttl).await?;
+        // A value computed is answered even when it cannot be stored.
+        if let Err(error) = self.set(key, value.clone(), ttl).await {
+            tracing::warn!(%error, "a computed value could not be stored in Redis");
+        }
         Ok(Some(Lookup::new(value, true)))
     }
 }

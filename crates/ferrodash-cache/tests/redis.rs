@@ -163,3 +163,142 @@ async fn a_failed_computation_lets_a_waiting_caller_compute() {
     assert_eq!(value, 7);
     assert!(failing.await.unwrap().is_err());
 }
+
+/// While Redis is down a memoize call computes its value without the
+/// cache (no error reaches the callback); once Redis is back, values are
+/// cached again.
+#[tokio::test(flavor = "multi_thread")]
+async fn while_redis_is_down_memoize_computes_without_the_cache() {
+    use ferrodash_testing::redis_server::RedisServer;
+    let mut server = RedisServer::start().await.expect("redis-server starts");
+    let backend = RedisBackend::connect(&server.url()).await.unwrap();
+    let cache = MemoCache::with_backend(backend, CacheConfig::default());
+    let computed = Arc::new(AtomicUsize::new(0));
+    let compute = || {
+        let computed = computed.clone();
+        move || async move {
+            computed.fetch_add(1, Ordering::SeqCst);
+            42_u64
+        }
+    };
+    let scope = Scope::Public;
+    let first: u64 = cache
+        .memoize("answer", &1, &scope, None, compute())
+        .await
+        .unwrap();
+    assert_eq!((first, computed.load(Ordering::SeqCst)), (42, 1));
+    server.stop().await.unwrap();
+    for _ in 0..2 {
+        let value: u64 = cache
+            .memoize("answer", &1, &scope, None, compute())
+            .await
+            .expect("computed without the cache, not an error");
+        assert_eq!(value, 42);
+    }
+    assert_eq!(computed.load(Ordering::SeqCst), 3, "each call computed");
+    // A computation that fails still fails, with its own error.
+    let failed: Result<u64, CacheErrorOr> = cache
+        .try_memoize("broken", &1, &scope, None, || async {
+            Err(CacheErrorOr("no data".to_owned()))
+        })
+        .await;
+    assert_eq!(failed.unwrap_err().0, "no data");
+
+    server.restart().await.unwrap();
+    let mut cached = false;
+    for _ in 0..50 {
+        let before = computed.load(Ordering::SeqCst);
+        let _: u64 = cache
+            .memoize("answer", &2, &scope, None, compute())
+            .await
+            .unwrap();
+        let _: u64 = cache
+            .memoize("answer", &2, &scope, None, compute())
+            .await
+            .unwrap();
+        if computed.load(Ordering::SeqCst) == before + 1 {
+            cached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(cached, "values are cached again once Redis is back");
+}
+
+/// An error type that takes the cache's errors too, as `CallbackError`
+/// does.
+#[derive(Debug)]
+struct CacheErrorOr(String);
+
+impl From<ferrodash_cache::CacheError> for CacheErrorOr {
+    fn from(error: ferrodash_cache::CacheError) -> Self {
+        Self(error.to_string())
+    }
+}
+
+/// A computation that outlives its lock must not release the lock the next
+/// caller took meanwhile: the release compares and deletes in one step.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_computation_that_outlived_its_lock_leaves_the_next_holders_lock() {
+    let prefix = prefix("lock");
+    let backend = RedisBackend::connect(URL)
+        .await
+        .unwrap()
+        .with_prefix(&prefix)
+        .with_lock_timeout(Duration::from_millis(200));
+    let slow = MemoCache::with_backend(backend.clone(), CacheConfig::default());
+    let next = MemoCache::with_backend(backend, CacheConfig::default());
+    let (started_tx, started_rx) = tokio::sync::oneshot::channel::<()>();
+    let (release_tx, release_rx) = tokio::sync::oneshot::channel::<()>();
+    // The first caller takes the lock and computes past its timeout.
+    let first = tokio::spawn(async move {
+        slow.memoize("report", &1, &Scope::Public, None, move || async move {
+            let _ = started_tx.send(());
+            let _ = release_rx.await;
+            1_u64
+        })
+        .await
+        .unwrap()
+    });
+    started_rx.await.unwrap();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    // The next caller finds the lock expired, takes it, and computes while
+    // the first finishes and releases.
+    let lock_key = {
+        let mut connection = redis::Client::open(URL)
+            .unwrap()
+            .get_multiplexed_async_connection()
+            .await
+            .unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{prefix}*"))
+            .query_async(&mut connection)
+            .await
+            .unwrap();
+        assert!(keys.is_empty(), "the first lock expired: {keys:?}");
+        connection
+    };
+    let (held_tx, held_rx) = tokio::sync::oneshot::channel::<()>();
+    let (done_tx, done_rx) = tokio::sync::oneshot::channel::<()>();
+    let second = tokio::spawn(async move {
+        next.memoize("report", &1, &Scope::Public, None, move || async move {
+            let _ = held_tx.send(());
+            let _ = done_rx.await;
+            2_u64
+        })
+        .await
+        .unwrap()
+    });
+    held_rx.await.unwrap();
+    let _ = release_tx.send(());
+    assert_eq!(first.await.unwrap(), 1);
+    let mut connection = lock_key;
+    let locks: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*:lock"))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(locks.len(), 1, "the second caller's lock stays: {locks:?}");
+    let _ = done_tx.send(());
+    second.await.unwrap();
+}
