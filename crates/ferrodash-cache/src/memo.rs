@@ -209,7 +209,7 @@ impl MemoCache {
                         return Ok(decode(&bytes)?);
                     }
                     let compute = pending.take().ok_or(error)?;
-                    return Ok(compute().await?);
+                    return compute().await;
                 }
                 Err(error) => return Err(error.into()),
             };
