@@ -33,6 +33,9 @@ pub struct Job {
     /// How long its poller may go quiet before the job counts as abandoned
     /// (`None`: twenty poll intervals, at least five seconds).
     pub idle: Option<Duration>,
+    /// Whose job it is (the user's id), for the per-user quota; `None`
+    /// counts against the queue's total only.
+    pub owner: Option<String>,
 }
 
 impl Job {
@@ -51,7 +54,15 @@ impl Job {
             poll_interval,
             timeout,
             idle: None,
+            owner: None,
         }
+    }
+
+    /// The job of `owner` (a user's id), counted against their quota.
+    #[must_use]
+    pub fn with_owner(mut self, owner: impl Into<String>) -> Self {
+        self.owner = Some(owner.into());
+        self
     }
 
     /// The job with a poller that may go quiet for `idle` (a program

@@ -22,6 +22,7 @@ enum Status {
 
 struct Entry {
     link: JobLink,
+    owner: Option<String>,
     status: Status,
     abort: Option<AbortHandle>,
     last_seen: Instant,
@@ -36,12 +37,17 @@ fn lock(entries: &Entries) -> MutexGuard<'_, HashMap<String, Entry>> {
 
 /// Runs jobs on this server's tokio runtime, at most a given number at a
 /// time; the rest wait their turn. Jobs whose page stopped polling are
-/// stopped and forgotten. The default queue: nothing to set up, but a job
+/// stopped and forgotten. The queue holds at most 1,024 jobs (waiting,
+/// running, or ended and not yet collected), and one user at most 8
+/// waiting or running ([`InProcessQueue::with_limits`]): past them a start
+/// is refused ([`JobError::Full`], [`JobError::QuotaExceeded`]). The default queue: nothing to set up, but a job
 /// lives and dies with the process that started it, and only that process
 /// can answer its polls.
 pub struct InProcessQueue {
     entries: Arc<Entries>,
     permits: Arc<Semaphore>,
+    max_jobs: usize,
+    max_per_owner: usize,
     executor: OnceLock<Arc<dyn JobExecutor>>,
     reaper: OnceLock<()>,
 }
@@ -68,9 +74,20 @@ impl InProcessQueue {
         Self {
             entries: Arc::new(Mutex::new(HashMap::new())),
             permits: Arc::new(Semaphore::new(max_running.max(1))),
+            max_jobs: 1024,
+            max_per_owner: 8,
             executor: OnceLock::new(),
             reaper: OnceLock::new(),
         }
+    }
+
+    /// At most `max_jobs` jobs held (waiting, running, or ended and not yet
+    /// collected), and at most `max_per_owner` waiting or running per user.
+    #[must_use]
+    pub fn with_limits(mut self, max_jobs: usize, max_per_owner: usize) -> Self {
+        self.max_jobs = max_jobs.max(1);
+        self.max_per_owner = max_per_owner.max(1);
+        self
     }
 
     /// The number of jobs known: waiting, running, or ended and not yet
@@ -138,6 +155,28 @@ impl JobQueue for InProcessQueue {
             let task_link = link.clone();
             // The entry goes in before the task can finish and look for it.
             let mut map = lock(&self.entries);
+            let held = map
+                .values()
+                .filter(|e| !matches!(e.status, Status::Cancelled))
+                .count();
+            if held >= self.max_jobs {
+                return Err(JobError::Full {
+                    limit: self.max_jobs,
+                });
+            }
+            if let Some(owner) = &job.owner {
+                let working = map
+                    .values()
+                    .filter(|e| {
+                        matches!(e.status, Status::Working) && e.owner.as_ref() == Some(owner)
+                    })
+                    .count();
+                if working >= self.max_per_owner {
+                    return Err(JobError::QuotaExceeded {
+                        limit: self.max_per_owner,
+                    });
+                }
+            }
             let task = tokio::spawn(async move {
                 let Ok(_permit) = permits.acquire_owned().await else {
                     return;
@@ -159,6 +198,7 @@ impl JobQueue for InProcessQueue {
                 job.id.clone(),
                 Entry {
                     link,
+                    owner: job.owner.clone(),
                     status: Status::Working,
                     abort: Some(task.abort_handle()),
                     last_seen: Instant::now(),
@@ -263,6 +303,62 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         panic!("job {id} did not finish");
+    }
+
+    fn long_job(owner: &str) -> Job {
+        Job::new(
+            "cb",
+            "400",
+            Duration::from_millis(10),
+            Duration::from_secs(5),
+        )
+        .with_owner(owner)
+    }
+
+    #[tokio::test]
+    async fn the_queue_holds_a_bounded_number_of_jobs_and_each_user_a_few() {
+        let (queue, _) = queue(8);
+        let queue = queue.with_limits(5, 2);
+        queue.start(long_job("ada")).await.unwrap();
+        queue.start(long_job("ada")).await.unwrap();
+        // A third of ada's while two run: her quota.
+        let refused = queue.start(long_job("ada")).await.unwrap_err();
+        assert!(
+            matches!(refused, JobError::QuotaExceeded { limit: 2 }),
+            "{refused}"
+        );
+        assert!(refused.to_string().contains("the most one user may"));
+        // Others may still start theirs, up to the queue's total.
+        queue.start(long_job("bob")).await.unwrap();
+        queue.start(long_job("bob")).await.unwrap();
+        queue
+            .start(Job::new(
+                "cb",
+                "400",
+                Duration::from_millis(10),
+                Duration::from_secs(5),
+            ))
+            .await
+            .unwrap();
+        let full = queue.start(long_job("cy")).await.unwrap_err();
+        assert!(matches!(full, JobError::Full { limit: 5 }), "{full}");
+        assert_eq!(queue.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_finished_job_frees_its_owners_quota() {
+        let (queue, _) = queue(8);
+        let queue = queue.with_limits(100, 1);
+        let quick = Job::new(
+            "cb",
+            "10",
+            Duration::from_millis(10),
+            Duration::from_secs(5),
+        )
+        .with_owner("ada");
+        queue.start(quick.clone()).await.unwrap();
+        wait_finished(&queue, &quick.id).await;
+        queue.start(long_job("ada")).await.unwrap();
     }
 
     #[tokio::test]

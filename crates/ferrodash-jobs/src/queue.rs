@@ -34,6 +34,23 @@ pub enum JobError {
          its own prefix)"
     )]
     AlreadyAttached,
+    /// The queue holds as many jobs as it may: none is taken until some end
+    /// (answer 503, try again).
+    #[error("the job queue is full: {limit} jobs are waiting or running, the most it holds")]
+    Full {
+        /// The most jobs the queue holds.
+        limit: usize,
+    },
+    /// The user has as many jobs waiting or running as one user may (answer
+    /// 429: let one finish, or cancel one).
+    #[error(
+        "you have {limit} background jobs waiting or running, the most one user may: wait for \
+         one to finish"
+    )]
+    QuotaExceeded {
+        /// The most jobs one user may have.
+        limit: usize,
+    },
     /// The store holds a record the queue cannot read.
     #[error("the job queue's record of job `{job}` is unreadable: {problem}")]
     Corrupt {

@@ -114,6 +114,16 @@ pub enum ProtocolError {
         /// The callback timeout.
         after: std::time::Duration,
     },
+    /// The user has as many background jobs waiting or running as one user
+    /// may (429).
+    #[error(
+        "you have {limit} background jobs waiting or running, the most one user may: wait for one \
+         to finish"
+    )]
+    TooManyJobs {
+        /// The most jobs one user may have.
+        limit: usize,
+    },
     /// The server is serving as many requests as it may at once (503 with
     /// `Retry-After`).
     #[error(
@@ -142,6 +152,7 @@ impl ProtocolError {
             Self::LoginRequired => StatusCode::UNAUTHORIZED,
             Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::TooManyJobs { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::CallbackTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
             Self::NotWebSocket(_) => StatusCode::BAD_REQUEST,
             Self::WebSocketOrigin(_) => StatusCode::FORBIDDEN,
@@ -171,6 +182,7 @@ impl ProtocolError {
             Self::Forbidden { .. } => "forbidden",
             Self::Unavailable(_) => "unavailable",
             Self::Busy { .. } => "busy",
+            Self::TooManyJobs { .. } => "too_many_jobs",
             Self::BodyTimeout { .. } => "body_timeout",
             Self::CallbackTimeout { .. } => "callback_timeout",
             Self::NotWebSocket(_) => "not_websocket",

@@ -17,9 +17,17 @@ use crate::callback::CallbackRequest;
 use crate::dispatch::{Answer, Checked, encode, failed};
 use crate::rejection::{Failure, ProtocolError};
 
-/// A job queue that does not answer: 503, try again.
+/// A job queue that does not answer, or is full: 503, try again.
 pub(crate) fn unavailable(error: &JobError) -> ProtocolError {
     ProtocolError::Unavailable(error.to_string())
+}
+
+/// A job the queue refused to start.
+fn refused(error: &JobError) -> ProtocolError {
+    match error {
+        JobError::QuotaExceeded { limit } => ProtocolError::TooManyJobs { limit: *limit },
+        other => unavailable(other),
+    }
 }
 
 /// A job queued: its id, and the cache key of its inputs.
@@ -60,12 +68,16 @@ pub(crate) async fn queue_job(
         key: cache_key.clone(),
         ttl_ms: u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX),
     });
+    let owner = payload.user.as_ref().map(|user| user.id.clone());
     let mut job = Job::new(
         registered.spec.name.clone(),
         serde_json::to_string(&payload).unwrap_or_default(),
         options.interval,
         options.timeout,
     );
+    if let Some(owner) = owner {
+        job = job.with_owner(owner);
+    }
     if let Some(idle) = idle {
         job = job.with_idle_limit(idle);
     }
@@ -74,7 +86,7 @@ pub(crate) async fn queue_job(
         .queue
         .start(job)
         .await
-        .map_err(|e| Answer::Refused(unavailable(&e)))?;
+        .map_err(|e| Answer::Refused(refused(&e)))?;
     app.inner.metrics.job_started();
     Ok(Queued { job_id, cache_key })
 }

@@ -1250,3 +1250,59 @@ async fn websocket_callbacks_follow_the_login_and_end_with_the_session() {
         other => panic!("{other:?}"),
     }
 }
+
+async fn long_report(Input(n): Input<Option<u64>>) -> String {
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    format!("report {}", n.unwrap_or(0))
+}
+
+/// Each user may have a few background jobs at once: past the quota a
+/// start is answered 429, which names it; other users are not affected.
+#[tokio::test]
+async fn each_user_may_run_a_few_background_jobs_at_once() {
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .job_queue(ferrodash_server::InProcessQueue::new(8).with_limits(100, 2))
+        .layout(html::div((dcc::input("n"), html::div(()).id("out"))))
+        .callback(
+            Callback::new(long_report)
+                .output("out", "children")
+                .input("n", "value")
+                .background()
+                .interval(std::time::Duration::from_millis(50)),
+        )
+        .login(Login::form(users()))
+        .build()
+        .unwrap();
+    let start = |n: u64| {
+        CallbackCall::new()
+            .output("out", "children")
+            .input("n", "value", json!(n))
+    };
+    let bob = TestClient::new(&app)
+        .log_in("bob", BOB_PASSWORD)
+        .await
+        .unwrap();
+    for n in 0..2 {
+        let started = bob.call(&start(n)).await;
+        assert!(started.json()["job"].is_string(), "{}", started.text());
+    }
+    let refused = bob.call(&start(2)).await;
+    assert_eq!(
+        refused.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        refused.text()
+    );
+    assert_eq!(refused.json()["error"], "too_many_jobs");
+    assert!(
+        refused
+            .text()
+            .contains("2 background jobs waiting or running")
+    );
+    let alice = TestClient::new(&app)
+        .log_in("alice", ALICE_PASSWORD)
+        .await
+        .unwrap();
+    assert!(alice.call(&start(3)).await.json()["job"].is_string());
+}
