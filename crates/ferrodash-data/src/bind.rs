@@ -150,9 +150,15 @@ impl Bind {
             Backend::MySql => {
                 let options = MySqlConnectOptions::from_str(url).map_err(bad_url)?;
                 check(&options).await.map_err(connect_error)?;
+                // The server stops a statement at the query timeout too
+                // (closing the connection does not stop it there).
+                let timeout = config.get_query_timeout();
                 let pool = MySqlPoolOptions::new()
                     .max_connections(max)
                     .acquire_timeout(acquire)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move { limit_statement_time(conn, timeout).await })
+                    })
                     .connect_lazy_with(options);
                 Pool::MySql(pool)
             }
@@ -360,4 +366,29 @@ impl Bind {
             },
         }
     }
+}
+
+/// Sets the session's statement time limit to `timeout`: MariaDB's
+/// `max_statement_time` (seconds, every statement), else MySQL's
+/// `max_execution_time` (milliseconds, reads).
+async fn limit_statement_time(
+    conn: &mut sqlx::MySqlConnection,
+    timeout: Duration,
+) -> Result<(), sqlx::Error> {
+    let seconds = timeout.as_secs_f64().max(0.001);
+    let mariadb = sqlx::query("SET SESSION max_statement_time = ?")
+        .bind(seconds)
+        .execute(&mut *conn)
+        .await;
+    if mariadb.is_ok() {
+        return Ok(());
+    }
+    let millis = u64::try_from(timeout.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
+    sqlx::query("SET SESSION max_execution_time = ?")
+        .bind(millis)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
 }

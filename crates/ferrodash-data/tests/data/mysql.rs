@@ -94,3 +94,43 @@ async fn mysql_password_is_redacted() {
     assert!(matches!(e, DataError::Connect { .. }), "{e:?}");
     assert!(e.to_string().contains("Access denied"), "{e}");
 }
+
+/// A query past the timeout stops on the server too, not only in the
+/// client: no statement of it is left running there.
+#[tokio::test]
+async fn mysql_timeout_stops_the_query_on_the_server() {
+    let bind = mysql(BindConfig::default().query_timeout(Duration::from_millis(500))).await;
+    let marker = unique("slow_marker");
+    let e = bind
+        .run(Query::inline(
+            "slow",
+            format!("select sleep(6) as {marker}"),
+        ))
+        .fetch::<serde_json::Value>()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, DataError::Timeout { .. }), "{e:?}");
+    let watcher = mysql(BindConfig::default()).await;
+    let running = || async {
+        watcher
+            .run(Query::inline(
+                "running",
+                format!(
+                    "select count(*) from information_schema.processlist \
+                     where info like '%{marker}%' and info not like '%processlist%'"
+                ),
+            ))
+            .fetch_one::<i64>()
+            .await
+            .unwrap()
+    };
+    let mut left = running().await;
+    for _ in 0..20 {
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        left = running().await;
+    }
+    assert_eq!(left, 0, "the timed-out statement still runs on the server");
+}
