@@ -29,7 +29,7 @@ pub use id::{
 pub use library::{ComponentLibrary, ComponentMeta};
 pub use output::{
     Arity, CallbackError, CallbackOutputs, IntoCallbackOutput, IntoPropValue, Json, PreventUpdate,
-    is_no_update, no_update_value,
+    ServiceUnavailable, is_no_update, no_update_value,
 };
 pub use patch::{Location, PATCH_MARKER, Patch, PatchOperation, PathSegment};
 pub use percent::percent_decode;

@@ -264,7 +264,32 @@ impl CallbackError {
     pub const fn is_prevent_update(&self) -> bool {
         matches!(self, Self::PreventUpdate)
     }
+
+    /// The first error of type `T` in a failure's chain of causes (the
+    /// failure itself included).
+    #[must_use]
+    pub fn find_cause<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        let Self::Failed(source) = self else {
+            return None;
+        };
+        let mut current: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
+        while let Some(error) = current {
+            if let Some(found) = error.downcast_ref::<T>() {
+                return Some(found);
+            }
+            current = error.source();
+        }
+        None
+    }
 }
+
+/// A service a callback needs (its database, say) cannot be reached now.
+/// An error with this among its causes is answered 503 with `Retry-After`,
+/// naming it, rather than 500: the request is fine and may be tried again
+/// shortly.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ServiceUnavailable(pub String);
 
 impl fmt::Debug for CallbackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

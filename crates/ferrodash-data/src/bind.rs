@@ -348,6 +348,9 @@ impl Bind {
             RunError::Acquire => DataError::Acquire {
                 origin: origin.clone(),
                 timeout: inner.config.get_acquire_timeout(),
+                unavailable: ferrodash_core::ServiceUnavailable(
+                    "no database connection could be had in time".to_owned(),
+                ),
             },
             RunError::Sql(e) => DataError::from_sqlx(origin.clone(), &e, &inner.secrets),
             RunError::Decode(f) => DataError::Decode {

@@ -107,13 +107,29 @@ pub enum DataError {
         /// The driver's message, the password scrubbed.
         message: String,
     },
-    /// No connection became free within the acquire timeout.
+    /// No connection became free within the acquire timeout (every one
+    /// busy, or the database cannot be reached): a callback's request is
+    /// answered 503.
     #[error("{origin}: no connection became free within {timeout:?} (the bind's acquire timeout)")]
     Acquire {
         /// The bind and query.
         origin: Origin,
         /// The acquire timeout in force.
         timeout: Duration,
+        /// Marks the error as a service being unavailable.
+        #[source]
+        unavailable: ferrodash_core::ServiceUnavailable,
+    },
+    /// The database cannot be reached now: the connection was refused, reset
+    /// or closed (the server is down or restarting). A callback's request
+    /// is answered 503; the bind reconnects by itself once it is back.
+    #[error("{origin}: the database is unavailable: {source}")]
+    Unavailable {
+        /// The bind and query.
+        origin: Origin,
+        /// What the driver said, the password scrubbed.
+        #[source]
+        source: ferrodash_core::ServiceUnavailable,
     },
     /// No bind of that name is registered.
     #[error("no bind named `{name}` (known binds: {known})")]
@@ -287,6 +303,22 @@ impl DataError {
     /// The database error from a driver error, its messages scrubbed of
     /// `secrets`.
     pub(crate) fn from_sqlx(origin: Origin, error: &sqlx::Error, secrets: &[String]) -> Self {
+        if matches!(
+            error,
+            sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::WorkerCrashed
+        ) {
+            return Self::Unavailable {
+                origin,
+                source: ferrodash_core::ServiceUnavailable(crate::url::scrub(
+                    &error.to_string(),
+                    secrets,
+                )),
+            };
+        }
         let code = match error {
             sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
             _ => None,

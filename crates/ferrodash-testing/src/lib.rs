@@ -6,6 +6,8 @@
 //!   callbacks answer it.
 //! - [`client`]: call an app's routes in process, without a socket, and
 //!   build callback requests the way the renderer does.
+//! - [`fault_proxy`]: a TCP proxy to put in front of a database server and
+//!   cut on demand, to see what an app does while the server is down.
 //! - [`mcp_client`]: the reference MCP client (Python's `mcp`) driving an
 //!   app's MCP server, as an AI agent's host does.
 //! - [`redis_server`]: a private Redis server a test can stop and start,
@@ -41,6 +43,7 @@
 
 pub mod browser;
 pub mod client;
+pub mod fault_proxy;
 pub mod mcp_client;
 pub mod oidc_provider;
 pub mod redis_server;

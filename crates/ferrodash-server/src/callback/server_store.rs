@@ -94,15 +94,7 @@ impl FromCallbackRequest for Store {
 /// The store problem behind a callback's failure, when the request is at
 /// fault: a store key that is malformed, expired or names nothing.
 pub(crate) fn client_store_problem(error: &CallbackError) -> Option<&StoreError> {
-    let CallbackError::Failed(source) = error else {
-        return None;
-    };
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(source.as_ref());
-    while let Some(e) = current {
-        if let Some(store) = e.downcast_ref::<StoreError>() {
-            return store.is_client_error().then_some(store);
-        }
-        current = e.source();
-    }
-    None
+    error
+        .find_cause::<StoreError>()
+        .filter(|store| store.is_client_error())
 }

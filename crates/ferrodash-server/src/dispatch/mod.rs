@@ -113,6 +113,17 @@ pub(crate) async fn run(app: &AppInner, checked: Checked<'_>, caller: Caller) ->
                 problem,
             })
         }
+        Err(error)
+            if error
+                .find_cause::<ferrodash_core::ServiceUnavailable>()
+                .is_some() =>
+        {
+            tracing::warn!(callback = %spec.name, %error, "callback refused: a service it needs is down");
+            Answer::Refused(ProtocolError::Unavailable(format!(
+                "callback `{}`: {error}",
+                spec.name
+            )))
+        }
         Err(error) => match client_store_problem(&error) {
             Some(problem) => Answer::Refused(ProtocolError::InvalidArgument {
                 callback: spec.name.clone(),
