@@ -259,6 +259,13 @@ impl JobQueue for InProcessQueue {
     fn active(&self) -> usize {
         self.len()
     }
+
+    fn running(&self) -> usize {
+        lock(&self.entries)
+            .values()
+            .filter(|e| matches!(e.status, Status::Working))
+            .count()
+    }
 }
 
 #[cfg(test)]

@@ -110,6 +110,12 @@ pub trait JobQueue: Send + Sync + 'static {
         0
     }
 
+    /// Jobs this process is running or has waiting to run now (not those
+    /// ended): what a stopping server waits for.
+    fn running(&self) -> usize {
+        0
+    }
+
     /// Whether several processes share the queue: job handles must then be
     /// signed with a key every process has.
     fn is_shared(&self) -> bool {

@@ -25,8 +25,20 @@ impl App {
         self.serve_on(listener).await
     }
 
-    /// Serves the app on an already bound listener.
+    /// Serves the app on an already bound listener until Ctrl-C or SIGTERM.
     pub async fn serve_on(self, listener: TcpListener) -> std::io::Result<()> {
+        self.serve_until(listener, shutdown_signal()).await
+    }
+
+    /// Serves the app on an already bound listener until `shutdown`
+    /// completes; then takes no new connections, lets the requests under way
+    /// finish and the background jobs this process runs end, all within
+    /// [`Limits::shutdown_grace`].
+    pub async fn serve_until(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send,
+    ) -> std::io::Result<()> {
         let local: SocketAddr = listener.local_addr()?;
         tracing::info!(
             "ferrodash serving `{}` on http://{local}{}",
@@ -34,7 +46,27 @@ impl App {
             self.inner.config.routes_pathname_prefix
         );
         let limits = self.inner.config.limits.clone();
-        serve_router_on(self.router(), listener, &limits).await
+        let stopping = serve_router_on(self.router(), listener, &limits, shutdown).await?;
+        let deadline = stopping + limits.shutdown_grace;
+        // Background jobs under way finish (their side effects included)
+        // within what is left of the grace period.
+        let queue = &self.inner.queue;
+        if queue.running() > 0 {
+            tracing::info!(
+                jobs = queue.running(),
+                "waiting for background jobs to finish"
+            );
+        }
+        while queue.running() > 0 && tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        if queue.running() > 0 {
+            tracing::warn!(
+                jobs = queue.running(),
+                "the grace period ended with background jobs still running"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -44,17 +76,20 @@ impl App {
 pub async fn serve_router(router: axum::Router, addr: impl ToSocketAddrs) -> std::io::Result<()> {
     let listener = TcpListener::bind(addr).await?;
     tracing::info!("ferrodash serving on http://{}/", listener.local_addr()?);
-    serve_router_on(router, listener, &Limits::default()).await
+    serve_router_on(router, listener, &Limits::default(), shutdown_signal())
+        .await
+        .map(|_| ())
 }
 
 /// Accepts connections until the shutdown signal, each served by hyper
 /// with the limits' timers; then waits for the open connections' requests
-/// to finish, at most `shutdown_grace`.
+/// to finish, at most `shutdown_grace`. When the shutdown began.
 async fn serve_router_on(
     router: axum::Router,
     listener: TcpListener,
     limits: &Limits,
-) -> std::io::Result<()> {
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<tokio::time::Instant> {
     let mut builder = auto::Builder::new(TokioExecutor::new());
     builder
         .http1()
@@ -69,7 +104,6 @@ async fn serve_router_on(
         .keep_alive_interval(limits.header_read_timeout / 2)
         .keep_alive_timeout(limits.header_read_timeout);
     let graceful = GracefulShutdown::new();
-    let shutdown = shutdown_signal();
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -110,6 +144,7 @@ async fn serve_router_on(
         });
     }
     drop(listener);
+    let stopping = tokio::time::Instant::now();
     tracing::info!(
         grace = ?limits.shutdown_grace,
         "no new connections: letting the requests under way finish"
@@ -120,7 +155,7 @@ async fn serve_router_on(
     {
         tracing::warn!("the grace period ended with requests still under way");
     }
-    Ok(())
+    Ok(stopping)
 }
 
 async fn shutdown_signal() {

@@ -1,8 +1,9 @@
 //! Two app processes and a Redis server on loopback, driven over HTTP the way
 //! Dash's renderer drives them: a page loaded from one process, its
 //! background jobs started through one process and polled and cancelled
-//! through the other; a process killed while jobs run; Redis stopped while
-//! pages poll.
+//! through the other; a process killed while jobs run; a process stopped
+//! with SIGTERM while jobs run (it finishes them first); Redis stopped
+//! while pages poll.
 //!
 //! Each scenario starts its own Redis server and processes; they run one at
 //! a time (the machine has two cores and the leases are short).
@@ -119,12 +120,16 @@ impl Process {
     }
 
     fn kill(&mut self) {
+        self.signal(nix::sys::signal::Signal::SIGKILL);
+    }
+
+    fn signal(&mut self, signal: nix::sys::signal::Signal) {
         let pid = self.child.id().expect("the process runs");
         nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(i32::try_from(pid).expect("a pid")),
-            nix::sys::signal::Signal::SIGKILL,
+            signal,
         )
-        .expect("SIGKILL is sent");
+        .expect("the signal is sent");
     }
 
     /// Nothing in the process's log says it panicked.
@@ -414,6 +419,69 @@ async fn sigkill_while_50_jobs_run_leaves_each_done_once() -> TestResult {
         ledger.values().all(|n| *n == 1),
         "a job body ran to completion twice: {ledger:?}"
     );
+    b.assert_no_panic();
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_while_jobs_run_finishes_them_before_the_process_exits() -> TestResult {
+    let _serial = SERIAL.lock().await;
+    let redis = RedisServer::start().await?;
+    let setup = Setup {
+        redis: redis.url(),
+        dir: scratch("term"),
+        step_ms: 200,
+        steps: 10,
+        lease: "3s",
+    };
+    let mut a = Process::start("a", &setup).await?;
+    let b = Process::start("b", &setup).await?;
+    let page = Page::load(&b).await?;
+    let mut started = Vec::new();
+    for i in 0..8 {
+        let name = format!("t{i}");
+        let via = if i % 2 == 0 { &a } else { &b };
+        let handles = page
+            .start(via, &name)
+            .await
+            .map_err(|e| format!("start {name}: {e:?}"))?;
+        started.push((name, handles));
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while a.jobs_running().await == 0 {
+        assert!(Instant::now() < deadline, "A ran none of the jobs");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let on_a = a.jobs_running().await;
+    let stopping = Instant::now();
+    a.signal(nix::sys::signal::Signal::SIGTERM);
+    let status = tokio::time::timeout(Duration::from_secs(20), a.child.wait())
+        .await
+        .map_err(|_| "A did not exit within 20 s of SIGTERM")??;
+    let took = stopping.elapsed();
+    assert!(status.success(), "A exited with {status}");
+    let log = std::fs::read_to_string(setup.dir.join("a.out"))? + &std::fs::read_to_string(&a.log)?;
+    assert!(
+        log.contains("waiting for background jobs to finish"),
+        "A did not wait for its jobs:\n{log}"
+    );
+    a.assert_no_panic();
+
+    let ends = page
+        .poll_all_to_end(&b, &started, Duration::from_secs(60))
+        .await;
+    for ((name, _), (status, body)) in started.iter().zip(&ends) {
+        assert_eq!(*status, 200, "{name}: {body}");
+        let text = delivered(body).unwrap_or_default();
+        assert!(
+            text.starts_with(&format!("Report {name} delivered")) && !text.contains("attempt 2"),
+            "{name}: finished by the process that ran it, not taken over: {text}"
+        );
+    }
+    println!("SIGTERM: {on_a} jobs running on A; it finished them and exited in {took:?}");
+    let ledger = deliveries(&setup.dir);
+    assert_eq!(ledger.len(), 8, "{ledger:?}");
+    assert!(ledger.values().all(|n| *n == 1), "{ledger:?}");
     b.assert_no_panic();
     Ok(())
 }

@@ -373,6 +373,10 @@ impl JobQueue for RedisJobQueue {
         self.local.running().len()
     }
 
+    fn running(&self) -> usize {
+        self.local.running().len()
+    }
+
     fn is_shared(&self) -> bool {
         true
     }

@@ -225,3 +225,47 @@ async fn requests_past_the_cap_get_503_at_once_and_health_still_answers() {
     // The permit came back.
     assert_eq!(client.call(&nap_call(1)).await.status(), StatusCode::OK);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stopping_lets_the_requests_under_way_finish_and_takes_no_new_ones() {
+    let mut limits = limits();
+    limits.callback_timeout = Duration::from_secs(30);
+    limits.shutdown_grace = Duration::from_secs(10);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app(limits).serve_until(listener, async {
+        let _ = stopped.await;
+    }));
+    // A request that takes 1.5 s, under way when the stop comes.
+    let body = nap_call(1500).body().to_string();
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(format!("{}{body}", callback_head(body.len(), true)).as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _ = stop.send(());
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // No new connection is served.
+    let refused = match TcpStream::connect(address).await {
+        Err(_) => true,
+        Ok(mut late) => {
+            let _ = late
+                .write_all(b"GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .await;
+            let (seen, _) = read_until_closed(&mut late, Duration::from_secs(3)).await;
+            seen.is_empty()
+        }
+    };
+    assert!(refused, "a connection made after the stop was served");
+    // The request under way finishes with its answer.
+    let (seen, _) = read_until_closed(&mut stream, Duration::from_secs(5)).await;
+    assert!(seen.starts_with("HTTP/1.1 200"), "{seen}");
+    assert!(seen.contains("slept 1500 ms"), "{seen}");
+    tokio::time::timeout(Duration::from_secs(5), server)
+        .await
+        .expect("the server stops once its requests are done")
+        .unwrap()
+        .unwrap();
+}

@@ -8,4 +8,5 @@
 //! nothing panics, and the app recovers by itself.
 
 mod databases;
+mod redis;
 mod sqlite_disk_full;
