@@ -313,15 +313,28 @@ pub(crate) async fn logout_confirm(AxumState(app): AxumState<App>, headers: Head
 }
 
 /// `POST /logout`: ends the session and shows the login page.
-pub(crate) async fn logout_submit(
-    AxumState(app): AxumState<App>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
+pub(crate) async fn logout_submit(AxumState(app): AxumState<App>, request: Request) -> Response {
     let Some(login) = login_of(&app) else {
         return crate::rejection::ProtocolError::NotFound.into_response();
     };
     let secure = app.inner.config.cookies_secure();
+    let (parts, body) = request.into_parts();
+    let headers = parts.headers;
+    let body =
+        match crate::limits::read_body(body, FORM_LIMIT, app.inner.config.limits.body_read_timeout)
+            .await
+        {
+            Ok(body) => body,
+            Err(problem) => {
+                let problem = crate::rejection::ProtocolError::from(problem);
+                return html(
+                    problem.status(),
+                    message_page(&login.title, &format!("The logout form: {problem}.")),
+                    None,
+                    secure,
+                );
+            }
+        };
     let fields: LogoutFields = if body.is_empty() {
         LogoutFields::default()
     } else {
