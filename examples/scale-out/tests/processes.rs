@@ -293,6 +293,26 @@ impl Page {
 }
 
 /// The ledger's deliveries: report name to the number of lines for it.
+/// Starts `count` jobs named `<prefix><i>`, through the two processes in
+/// turn: their names and handles.
+async fn start_alternating(
+    page: &Page,
+    through: [&Process; 2],
+    prefix: &str,
+    count: usize,
+) -> Result<Vec<(String, Handles)>, Box<dyn std::error::Error>> {
+    let mut started = Vec::new();
+    for (i, via) in (0..count).zip(through.iter().cycle()) {
+        let name = format!("{prefix}{i}");
+        let handles = page
+            .start(via, &name)
+            .await
+            .map_err(|e| format!("start {name}: {e:?}"))?;
+        started.push((name, handles));
+    }
+    Ok(started)
+}
+
 fn deliveries(dir: &Path) -> HashMap<String, usize> {
     let text = std::fs::read_to_string(dir.join("ledger.log")).unwrap_or_default();
     let mut counts = HashMap::new();
@@ -364,16 +384,7 @@ async fn sigkill_while_50_jobs_run_leaves_each_done_once() -> TestResult {
     let mut a = Process::start("a", &setup).await?;
     let b = Process::start("b", &setup).await?;
     let page = Page::load(&b).await?;
-    let mut started = Vec::new();
-    for i in 0..50 {
-        let name = format!("k{i}");
-        let via = if i % 2 == 0 { &a } else { &b };
-        let handles = page
-            .start(via, &name)
-            .await
-            .map_err(|e| format!("start {name}: {e:?}"))?;
-        started.push((name, handles));
-    }
+    let started = start_alternating(&page, [&a, &b], "k", 50).await?;
     // Both processes run some of the jobs; none has finished yet.
     let deadline = Instant::now() + Duration::from_secs(10);
     while a.jobs_running().await == 0 || b.jobs_running().await == 0 {
@@ -437,16 +448,7 @@ async fn sigterm_while_jobs_run_finishes_them_before_the_process_exits() -> Test
     let mut a = Process::start("a", &setup).await?;
     let b = Process::start("b", &setup).await?;
     let page = Page::load(&b).await?;
-    let mut started = Vec::new();
-    for i in 0..8 {
-        let name = format!("t{i}");
-        let via = if i % 2 == 0 { &a } else { &b };
-        let handles = page
-            .start(via, &name)
-            .await
-            .map_err(|e| format!("start {name}: {e:?}"))?;
-        started.push((name, handles));
-    }
+    let started = start_alternating(&page, [&a, &b], "t", 8).await?;
     let deadline = Instant::now() + Duration::from_secs(10);
     while a.jobs_running().await == 0 {
         assert!(Instant::now() < deadline, "A ran none of the jobs");
@@ -620,16 +622,7 @@ async fn redis_stopped_mid_run_gives_503_and_work_resumes_when_it_returns() -> T
     };
     assert_eq!(lost.0, 410, "{}", lost.1);
     assert_eq!(lost.1["error"], "job_lost");
-    let mut after = Vec::new();
-    for i in 0..6 {
-        let via = if i % 2 == 0 { &a } else { &b };
-        after.push((
-            format!("after{i}"),
-            page.start(via, &format!("after{i}"))
-                .await
-                .map_err(|e| format!("{e:?}"))?,
-        ));
-    }
+    let after = start_alternating(&page, [&a, &b], "after", 6).await?;
     let ends = page
         .poll_all_to_end(&a, &after, Duration::from_secs(60))
         .await;
