@@ -328,8 +328,9 @@ impl Columns {
                 });
             };
             for (name, value) in &fields {
-                match table.names.iter().position(|n| n == name) {
-                    Some(i) => table.columns[i].push(value),
+                let i = table.names.iter().position(|n| n == name);
+                match i.and_then(|i| table.columns.get_mut(i)) {
+                    Some(column) => column.push(value),
                     None => {
                         table.names.push(name.clone());
                         table.columns.push(Column::starting_with(index, value));
@@ -370,7 +371,7 @@ impl Columns {
         self.names
             .iter()
             .position(|n| n == name)
-            .map(|i| &self.columns[i])
+            .and_then(|i| self.columns.get(i))
     }
 
     /// Each column with its name, in order.

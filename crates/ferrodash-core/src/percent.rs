@@ -10,17 +10,17 @@
 /// ```
 #[must_use]
 pub fn percent_decode(text: &str) -> Option<String> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
+    let mut rest = text.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    while let Some((&byte, tail)) = rest.split_first() {
+        if byte == b'%' {
+            let (hex, tail) = tail.split_at_checked(2)?;
+            let hex = std::str::from_utf8(hex).ok()?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
+            rest = tail;
         } else {
-            out.push(bytes[i]);
-            i += 1;
+            out.push(byte);
+            rest = tail;
         }
     }
     String::from_utf8(out).ok()

@@ -124,7 +124,7 @@ fn check_ids_parse(spec: &CallbackSpec, errors: &mut Vec<BuildError>) {
 fn check_outputs_of_one(spec: &CallbackSpec, errors: &mut Vec<BuildError>) {
     for (i, out) in spec.outputs.iter().enumerate() {
         let key = out.target.key();
-        if spec.outputs[..i].iter().any(|o| o.target == out.target) {
+        if spec.outputs.iter().take(i).any(|o| o.target == out.target) {
             errors.push(BuildError::RepeatedOutput {
                 callback: spec.name.clone(),
                 output: key.clone(),
@@ -251,7 +251,9 @@ fn check_cycles(callbacks: &[CallbackSpec], errors: &mut Vec<BuildError>) {
                     continue;
                 }
                 let to = node(out.target.key(), &mut edges);
-                edges[from].push((to, ci));
+                if let Some(from_edges) = edges.get_mut(from) {
+                    from_edges.push((to, ci));
+                }
             }
         }
     }
@@ -259,13 +261,19 @@ fn check_cycles(callbacks: &[CallbackSpec], errors: &mut Vec<BuildError>) {
         if component.len() < 2 {
             continue;
         }
-        let mut cycle: Vec<String> = component.iter().map(|&n| names[n].clone()).collect();
+        let mut cycle: Vec<String> = component
+            .iter()
+            .filter_map(|&n| names.get(n).cloned())
+            .collect();
         cycle.sort();
         let mut involved: Vec<String> = Vec::new();
         for &n in &component {
-            for &(to, ci) in &edges[n] {
-                if component.contains(&to) && !involved.contains(&callbacks[ci].name) {
-                    involved.push(callbacks[ci].name.clone());
+            for &(to, ci) in edges.get(n).into_iter().flatten() {
+                if let Some(spec) = callbacks.get(ci)
+                    && component.contains(&to)
+                    && !involved.contains(&spec.name)
+                {
+                    involved.push(spec.name.clone());
                 }
             }
         }
@@ -278,6 +286,11 @@ fn check_cycles(callbacks: &[CallbackSpec], errors: &mut Vec<BuildError>) {
 }
 
 /// Tarjan's strongly connected components, iterative.
+#[allow(
+    clippy::indexing_slicing,
+    reason = "indices are node numbers below edges.len(), the length of every vector \
+              indexed (edges point only at nodes of this graph)"
+)]
 fn strongly_connected(edges: &[Vec<(usize, usize)>]) -> Vec<Vec<usize>> {
     let n = edges.len();
     let mut index = vec![usize::MAX; n];

@@ -56,15 +56,14 @@ struct RowDeserializer {
 }
 
 impl RowDeserializer {
-    fn single(mut self) -> Result<(String, Datum), RowError> {
-        if self.values.len() == 1 {
-            Ok((self.names[0].clone(), self.values.remove(0)))
-        } else {
-            Err(de::Error::custom(format!(
-                "a single value needs a row of one column, the row has {} ({})",
-                self.values.len(),
+    fn single(self) -> Result<(String, Datum), RowError> {
+        let count = self.values.len();
+        match (self.names.first(), <[Datum; 1]>::try_from(self.values)) {
+            (Some(name), Ok([value])) => Ok((name.clone(), value)),
+            _ => Err(de::Error::custom(format!(
+                "a single value needs a row of one column, the row has {count} ({})",
                 self.names.join(", ")
-            )))
+            ))),
         }
     }
 }
@@ -147,6 +146,13 @@ struct RowAccess {
     current: Option<(usize, Datum)>,
 }
 
+impl RowAccess {
+    /// The name of column `index` (a row has a name for each value).
+    fn name(&self, index: usize) -> &str {
+        self.names.get(index).map_or("", String::as_str)
+    }
+}
+
 impl<'de> de::MapAccess<'de> for RowAccess {
     type Error = RowError;
 
@@ -158,8 +164,7 @@ impl<'de> de::MapAccess<'de> for RowAccess {
             return Ok(None);
         };
         self.current = Some((index, value));
-        let name: &str = &self.names[index];
-        seed.deserialize(name.to_owned().into_deserializer())
+        seed.deserialize(self.name(index).to_owned().into_deserializer())
             .map(Some)
     }
 
@@ -169,7 +174,7 @@ impl<'de> de::MapAccess<'de> for RowAccess {
             .take()
             .ok_or_else(|| <RowError as de::Error>::custom("value asked before key"))?;
         seed.deserialize(DatumDeserializer(value))
-            .map_err(|e| in_column(&self.names[index], e))
+            .map_err(|e| in_column(self.name(index), e))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -189,7 +194,7 @@ impl<'de> de::SeqAccess<'de> for RowAccess {
         };
         seed.deserialize(DatumDeserializer(value))
             .map(Some)
-            .map_err(|e| in_column(&self.names[index], e))
+            .map_err(|e| in_column(self.name(index), e))
     }
 
     fn size_hint(&self) -> Option<usize> {

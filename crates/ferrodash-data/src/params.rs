@@ -55,11 +55,12 @@ fn is_ident(c: u8) -> bool {
 }
 
 fn ident_end(bytes: &[u8], start: usize) -> usize {
-    let mut end = start;
-    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
-        end += 1;
-    }
-    end
+    let rest = bytes.get(start..).unwrap_or_default();
+    start
+        + rest
+            .iter()
+            .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_')
+            .count()
 }
 
 fn err(problem: impl Into<String>, offset: usize) -> SyntaxError {
@@ -74,8 +75,7 @@ fn err(problem: impl Into<String>, offset: usize) -> SyntaxError {
 /// does any character after a backslash.
 fn quoted_end(bytes: &[u8], start: usize, close: u8, backslash: bool) -> Option<usize> {
     let mut i = start + 1;
-    while i < bytes.len() {
-        let c = bytes[i];
+    while let Some(&c) = bytes.get(i) {
         if backslash && c == b'\\' {
             i += 2;
         } else if c == close {
@@ -95,14 +95,14 @@ fn quoted_end(bytes: &[u8], start: usize, close: u8, backslash: bool) -> Option<
 fn block_comment_end(bytes: &[u8], start: usize, nested: bool) -> Option<usize> {
     let mut depth = 1;
     let mut i = start + 2;
-    while i + 1 < bytes.len() {
-        if bytes[i] == b'*' && bytes[i + 1] == b'/' {
+    while let Some(&[c, next]) = bytes.get(i..i + 2) {
+        if c == b'*' && next == b'/' {
             depth -= 1;
             i += 2;
             if depth == 0 {
                 return Some(i);
             }
-        } else if nested && bytes[i] == b'/' && bytes[i + 1] == b'*' {
+        } else if nested && c == b'/' && next == b'*' {
             depth += 1;
             i += 2;
         } else {
@@ -123,16 +123,19 @@ impl ParsedSql {
         let pg = backend == Backend::Postgres;
         let my = backend == Backend::MySql;
         let lite = backend == Backend::Sqlite;
-        while i < bytes.len() {
-            let c = bytes[i];
-            let prev = if i > 0 { Some(bytes[i - 1]) } else { None };
+        while let Some(&c) = bytes.get(i) {
+            let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
             let next = bytes.get(i + 1).copied();
             match c {
                 b'\'' => {
                     // PostgreSQL's E'…' strings take backslash escapes.
                     let escape_string = pg
                         && matches!(prev, Some(b'e' | b'E'))
-                        && (i < 2 || !is_ident(bytes[i - 2]));
+                        && !i
+                            .checked_sub(2)
+                            .and_then(|p| bytes.get(p))
+                            .copied()
+                            .is_some_and(is_ident);
                     i = quoted_end(bytes, i, b'\'', my || escape_string)
                         .ok_or_else(|| err("unterminated string literal", i))?;
                 }

@@ -102,20 +102,19 @@ pub(crate) fn scrub(message: &str, secrets: &[String]) -> String {
 }
 
 fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(hex) = std::str::from_utf8(&bytes[i + 1..i + 3])
-            && let Ok(byte) = u8::from_str_radix(hex, 16)
+    let mut rest = s.as_bytes();
+    let mut out = Vec::with_capacity(rest.len());
+    while let Some((&byte, tail)) = rest.split_first() {
+        if byte == b'%'
+            && let Some((hex, after)) = tail.split_at_checked(2)
+            && let Ok(hex) = std::str::from_utf8(hex)
+            && let Ok(decoded) = u8::from_str_radix(hex, 16)
         {
-            out.push(byte);
-            i += 3;
+            out.push(decoded);
+            rest = after;
         } else {
-            out.push(bytes[i]);
-            i += 1;
+            out.push(byte);
+            rest = tail;
         }
     }
     String::from_utf8_lossy(&out).into_owned()

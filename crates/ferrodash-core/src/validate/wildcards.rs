@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::build_error::{BuildError, Role};
 use crate::id::{ComponentId, IdValue, Wildcard};
-use crate::spec::CallbackSpec;
+use crate::spec::{CallbackSpec, Output};
 
 fn misuse(spec: &CallbackSpec, role: Role, id: &ComponentId, problem: String) -> BuildError {
     BuildError::WildcardMisuse {
@@ -105,19 +105,18 @@ fn overlap(a: &ComponentId, b: &ComponentId) -> bool {
 /// component: two callbacks, or one callback twice. Identical outputs are
 /// reported as duplicates elsewhere.
 pub(super) fn check_overlapping_outputs(callbacks: &[CallbackSpec], errors: &mut Vec<BuildError>) {
-    let outputs: Vec<(&CallbackSpec, usize)> = callbacks
+    let outputs: Vec<(&CallbackSpec, &Output)> = callbacks
         .iter()
-        .flat_map(|spec| (0..spec.outputs.len()).map(move |i| (spec, i)))
+        .flat_map(|spec| spec.outputs.iter().map(move |out| (spec, out)))
         .collect();
-    for (i, (spec_a, a)) in outputs.iter().enumerate() {
-        for (spec_b, b) in &outputs[i + 1..] {
-            let (oa, ob) = (&spec_a.outputs[*a], &spec_b.outputs[*b]);
+    for (i, &(spec_a, oa)) in outputs.iter().enumerate() {
+        for &(spec_b, ob) in outputs.iter().skip(i + 1) {
             let wildcard = oa.target.id.has_wildcard() || ob.target.id.has_wildcard();
             if !wildcard || oa.target.property != ob.target.property || oa.target.id == ob.target.id
             {
                 continue;
             }
-            if (oa.allow_duplicate || ob.allow_duplicate) && !std::ptr::eq(*spec_a, *spec_b) {
+            if (oa.allow_duplicate || ob.allow_duplicate) && !std::ptr::eq(spec_a, spec_b) {
                 continue;
             }
             if overlap(&oa.target.id, &ob.target.id) {
