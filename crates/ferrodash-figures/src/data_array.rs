@@ -234,19 +234,23 @@ pub fn decode(dtype: &str, bdata: &str) -> Result<Vec<f64>, DecodeError> {
             bytes: bytes.len(),
         });
     }
-    Ok(bytes
-        .chunks_exact(dtype.size())
-        .map(|c| match dtype {
-            Dtype::I1 => f64::from(i8::from_le_bytes([c[0]])),
-            Dtype::U1 => f64::from(c[0]),
-            Dtype::I2 => f64::from(i16::from_le_bytes([c[0], c[1]])),
-            Dtype::U2 => f64::from(u16::from_le_bytes([c[0], c[1]])),
-            Dtype::I4 => f64::from(i32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-            Dtype::U4 => f64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-            Dtype::F4 => f64::from(f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-            Dtype::F8 => f64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]),
-        })
-        .collect())
+    Ok(match dtype {
+        Dtype::I1 => decode_each(&bytes, |c| f64::from(i8::from_le_bytes(c))),
+        Dtype::U1 => decode_each(&bytes, |[b]| f64::from(b)),
+        Dtype::I2 => decode_each(&bytes, |c| f64::from(i16::from_le_bytes(c))),
+        Dtype::U2 => decode_each(&bytes, |c| f64::from(u16::from_le_bytes(c))),
+        Dtype::I4 => decode_each(&bytes, |c| f64::from(i32::from_le_bytes(c))),
+        Dtype::U4 => decode_each(&bytes, |c| f64::from(u32::from_le_bytes(c))),
+        Dtype::F4 => decode_each(&bytes, |c| f64::from(f32::from_le_bytes(c))),
+        Dtype::F8 => decode_each(&bytes, f64::from_le_bytes),
+    })
+}
+
+/// Each `N`-byte element of `bytes` as a number (a ragged tail, which
+/// [`decode`] has ruled out, would be left out).
+fn decode_each<const N: usize>(bytes: &[u8], number: impl Fn([u8; N]) -> f64) -> Vec<f64> {
+    let (elements, _) = bytes.as_chunks::<N>();
+    elements.iter().map(|&e| number(e)).collect()
 }
 
 /// One data array of a trace: numbers (sent as a typed array) or text
@@ -360,7 +364,9 @@ fn serialize_numbers<S: Serializer>(
         Some((rows, cols)) => {
             let mut seq = s.serialize_seq(Some(rows))?;
             for r in 0..rows {
-                let row: Vec<JsonNumber> = values[r * cols..(r + 1) * cols]
+                let row: Vec<JsonNumber> = values
+                    .get(r * cols..(r + 1) * cols)
+                    .unwrap_or_default()
                     .iter()
                     .map(|&v| JsonNumber(v))
                     .collect();
@@ -426,7 +432,11 @@ impl DataMatrix {
     /// The entry at (`row`, `col`).
     #[must_use]
     pub fn get(&self, row: usize, col: usize) -> Option<f64> {
-        (row < self.rows && col < self.cols).then(|| self.values[row * self.cols + col])
+        if row < self.rows && col < self.cols {
+            self.values.get(row * self.cols + col).copied()
+        } else {
+            None
+        }
     }
 
     /// The values, row-major.

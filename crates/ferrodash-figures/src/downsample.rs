@@ -140,16 +140,16 @@ impl Method {
         n_out: usize,
     ) -> Downsampled<Y> {
         let n = x.len().min(y.len());
-        let (x, y) = (&x[..n], &y[..n]);
+        let x = x.get(..n).unwrap_or_default();
         let (start, end, in_view) = visible(x, range);
-        let mut indices = self.indices(&x[start..end], &y[start..end], n_out);
-        for i in &mut indices {
-            *i += start;
-        }
+        // `visible` keeps start <= end <= n.
+        let x = x.get(start..end).unwrap_or_default();
+        let y = y.get(start..end).unwrap_or_default();
+        let kept = self.indices(x, y, n_out);
         Downsampled {
-            x: indices.iter().map(|&i| x[i]).collect(),
-            y: indices.iter().map(|&i| y[i]).collect(),
-            indices,
+            x: kept.iter().filter_map(|&i| x.get(i).copied()).collect(),
+            y: kept.iter().filter_map(|&i| y.get(i).copied()).collect(),
+            indices: kept.into_iter().map(|i| i + start).collect(),
             in_view,
         }
     }

@@ -80,14 +80,16 @@ impl Template {
     #[must_use]
     pub fn colorway(&self) -> Vec<String> {
         let v = self.to_value();
-        v["layout"]["colorway"].as_array().map_or_else(
-            || COLORWAY.iter().map(|c| (*c).to_owned()).collect(),
-            |a| {
-                a.iter()
-                    .filter_map(|c| c.as_str().map(str::to_owned))
-                    .collect()
-            },
-        )
+        v.pointer("/layout/colorway")
+            .and_then(Value::as_array)
+            .map_or_else(
+                || COLORWAY.iter().map(|c| (*c).to_owned()).collect(),
+                |a| {
+                    a.iter()
+                        .filter_map(|c| c.as_str().map(str::to_owned))
+                        .collect()
+                },
+            )
     }
 }
 

@@ -8,6 +8,8 @@
               and the tests compare against the textbook expression exactly"
 )]
 
+use std::ops::Range;
+
 use super::{Sample, gap_in, trivial};
 
 /// Largest-Triangle-Three-Buckets: the indices of at most `n_out` points of
@@ -40,16 +42,26 @@ pub fn lttb<Y: Sample>(x: &[f64], y: &[Y], n_out: usize) -> Vec<usize> {
     if let Some(all) = trivial(n, n_out) {
         return all;
     }
-    let (x, y) = (&x[..n], &y[..n]);
     let buckets = n_out - 2;
     // n > n_out, so every bucket holds at least one point.
     let bound = |k: usize| {
         let offset = (k as u128 * (n - 2) as u128) / buckets as u128;
         1 + usize::try_from(offset).unwrap_or(n - 2)
     };
+    // The points in `range`, which is within 0..n.
+    let points = |range: Range<usize>| {
+        (
+            x.get(range.clone()).unwrap_or_default(),
+            y.get(range).unwrap_or_default(),
+        )
+    };
     let mut out = Vec::with_capacity(n_out);
     out.push(0);
-    let (mut ax, mut ay) = (x[0], y[0].to_f64());
+    // n > n_out > 2, so there is a first point (NaN: none to start from).
+    let (mut ax, mut ay) = x
+        .first()
+        .zip(y.first())
+        .map_or((f64::NAN, f64::NAN), |(&x0, y0)| (x0, y0.to_f64()));
     let mut start = 1;
     for k in 0..buckets {
         let end = bound(k + 1);
@@ -58,13 +70,17 @@ pub fn lttb<Y: Sample>(x: &[f64], y: &[Y], n_out: usize) -> Vec<usize> {
         } else {
             n - 1..n
         };
-        let (cx, cy) = mean_ignoring_nan(&x[next.clone()], &y[next]);
-        let pick = start + pick_in_bucket(&x[start..end], &y[start..end], (ax, ay), (cx, cy));
-        let picked = y[pick].to_f64();
-        if !picked.is_nan() {
-            (ax, ay) = (x[pick], picked);
+        let (nx, ny) = points(next);
+        let (cx, cy) = mean_ignoring_nan(nx, ny);
+        let (bx, by) = points(start..end);
+        let offset = pick_in_bucket(bx, by, (ax, ay), (cx, cy));
+        if let (Some(&px), Some(py)) = (bx.get(offset), by.get(offset)) {
+            let picked = py.to_f64();
+            if !picked.is_nan() {
+                (ax, ay) = (px, picked);
+            }
         }
-        out.push(pick);
+        out.push(start + offset);
         start = end;
     }
     out.push(n - 1);

@@ -36,12 +36,15 @@ pub fn min_max<Y: Sample>(x: &[f64], y: &[Y], n_out: usize) -> Vec<usize> {
     if let Some(all) = trivial(n, n_out) {
         return all;
     }
-    let (x, y) = (&x[..n], &y[..n]);
+    let (x, y) = (
+        x.get(..n).unwrap_or_default(),
+        y.get(..n).unwrap_or_default(),
+    );
     let bins = (n_out - 2) / 2;
     let mut out = Vec::with_capacity(n_out);
     out.push(0);
     let mut push = |i: usize| {
-        if i > out[out.len() - 1] && i < n - 1 {
+        if out.last().is_none_or(|&last| i > last) && i < n - 1 {
             out.push(i);
         }
     };
@@ -49,7 +52,8 @@ pub fn min_max<Y: Sample>(x: &[f64], y: &[Y], n_out: usize) -> Vec<usize> {
     let mut start = 0;
     for k in 1..=bins {
         let end = edges.bound(x, k, start);
-        match extremes(&y[start..end]) {
+        // `bound` keeps start <= end <= n.
+        match extremes(y.get(start..end).unwrap_or_default()) {
             Extremes::Empty => {}
             Extremes::Gap(i) => push(start + i),
             Extremes::MinMax(a, b) => {
@@ -99,9 +103,16 @@ pub fn min_max_lttb<Y: Sample>(
     if pre.len() <= n_out {
         return pre;
     }
-    let px: Vec<f64> = pre.iter().map(|&i| x[i]).collect();
-    let py: Vec<f64> = pre.iter().map(|&i| y[i].to_f64()).collect();
-    lttb(&px, &py, n_out).into_iter().map(|j| pre[j]).collect()
+    // `pre` holds indices of x and y; lttb's are indices of `pre`.
+    let px: Vec<f64> = pre.iter().filter_map(|&i| x.get(i).copied()).collect();
+    let py: Vec<f64> = pre
+        .iter()
+        .filter_map(|&i| Some(y.get(i)?.to_f64()))
+        .collect();
+    lttb(&px, &py, n_out)
+        .into_iter()
+        .filter_map(|j| pre.get(j).copied())
+        .collect()
 }
 
 /// Where the bins end.
@@ -114,14 +125,16 @@ struct Edges {
 
 impl Edges {
     fn new(x: &[f64], bins: usize) -> Self {
-        let (x0, x1) = (x[0], x[x.len() - 1]);
-        #[expect(clippy::cast_precision_loss, reason = "bins ≪ 2^53")]
-        let width = (x1 - x0) / bins as f64;
-        let usable = width.is_finite() && width > 0.0;
-        Self {
-            bins,
-            width: usable.then_some((x0, width)),
-        }
+        let width = match (x.first(), x.last()) {
+            (Some(&x0), Some(&x1)) => {
+                #[expect(clippy::cast_precision_loss, reason = "bins ≪ 2^53")]
+                let width = (x1 - x0) / bins as f64;
+                let usable = width.is_finite() && width > 0.0;
+                usable.then_some((x0, width))
+            }
+            _ => None,
+        };
+        Self { bins, width }
     }
 
     /// The end (exclusive) of bin `k - 1`, for `1 <= k <= bins`, given the
@@ -133,15 +146,15 @@ impl Edges {
         if let Some((x0, width)) = self.width {
             #[expect(clippy::cast_precision_loss, reason = "k ≪ 2^53")]
             let edge = x0 + k as f64 * width;
-            let rest = &x[start..];
-            if rest.is_empty() {
+            let rest = x.get(start..).unwrap_or_default();
+            let (Some(&first), Some(&last)) = (rest.first(), rest.last()) else {
                 return start;
-            }
+            };
             // Guess where the edge is as if the rest were evenly spaced,
             // which is exact for regular sampling, then gallop from there.
-            let span = rest[rest.len() - 1] - rest[0];
+            let span = last - first;
             #[expect(clippy::cast_precision_loss, reason = "lengths ≪ 2^53")]
-            let guess = (edge - rest[0]) / span * rest.len() as f64;
+            let guess = (edge - first) / span * rest.len() as f64;
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
@@ -161,17 +174,25 @@ impl Edges {
 /// search over 80 MB of x costs a cache miss per step, per bin).
 fn gallop(slice: &[f64], guess: usize, pred: impl Fn(f64) -> bool) -> usize {
     let n = slice.len();
+    // Whether the element at `i` exists and satisfies `pred`.
+    let holds = |i: usize| slice.get(i).is_some_and(|&v| pred(v));
+    // The partition point within `from..to` (always in bounds here).
+    let point_in = |from: usize, to: usize| {
+        slice
+            .get(from..to)
+            .map_or(0, |part| part.partition_point(|&v| pred(v)))
+    };
     let mut step = 1;
-    if guess < n && pred(slice[guess]) {
+    if holds(guess) {
         // The answer is after `guess`.
         let mut lo = guess + 1;
         loop {
             let probe = guess.saturating_add(step);
             if probe >= n {
-                return lo + slice[lo..].partition_point(|&v| pred(v));
+                return lo + point_in(lo, n);
             }
-            if !pred(slice[probe]) {
-                return lo + slice[lo..probe].partition_point(|&v| pred(v));
+            if !holds(probe) {
+                return lo + point_in(lo, probe);
             }
             lo = probe + 1;
             step *= 2;
@@ -184,8 +205,8 @@ fn gallop(slice: &[f64], guess: usize, pred: impl Fn(f64) -> bool) -> usize {
             return 0;
         }
         let probe = guess.saturating_sub(step).min(hi - 1);
-        if pred(slice[probe]) {
-            return probe + 1 + slice[probe + 1..hi].partition_point(|&v| pred(v));
+        if holds(probe) {
+            return probe + 1 + point_in(probe + 1, hi);
         }
         hi = probe;
         step *= 2;
@@ -212,15 +233,15 @@ fn extremes<Y: Sample>(y: &[Y]) -> Extremes {
     let mut min = [f64::INFINITY; LANES];
     let mut max = [f64::NEG_INFINITY; LANES];
     let mut nans = [0_usize; LANES];
-    let chunks = y.chunks_exact(LANES);
-    let rest = chunks.remainder();
+    let (chunks, rest) = y.as_chunks::<LANES>();
     for chunk in chunks {
-        for lane in 0..LANES {
-            let v = chunk[lane].to_f64();
+        let lanes = chunk.iter().zip(&mut min).zip(&mut max).zip(&mut nans);
+        for (((v, min), max), nans) in lanes {
+            let v = v.to_f64();
             // NaN fails both comparisons.
-            min[lane] = if v < min[lane] { v } else { min[lane] };
-            max[lane] = if v > max[lane] { v } else { max[lane] };
-            nans[lane] += usize::from(v.is_nan());
+            *min = if v < *min { v } else { *min };
+            *max = if v > *max { v } else { *max };
+            *nans += usize::from(v.is_nan());
         }
     }
     for v in rest {

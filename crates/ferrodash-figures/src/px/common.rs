@@ -108,6 +108,11 @@ impl Default for Options {
     }
 }
 
+/// The `i`th of `items`, cycling; `None` when there are none.
+fn cycle<T>(items: &[T], i: usize) -> Option<&T> {
+    items.get(i.checked_rem(items.len())?)
+}
+
 impl Options {
     /// The display label of a column (renamed by `labels`, else its name).
     pub(crate) fn label(&self, column: &str) -> String {
@@ -120,9 +125,9 @@ impl Options {
 
     /// The `i`th colour of the sequence, cycling.
     pub(crate) fn color(&self, i: usize) -> String {
-        match &self.colors {
-            Some(colors) if !colors.is_empty() => colors[i % colors.len()].clone(),
-            _ => COLORWAY[i % COLORWAY.len()].to_owned(),
+        match self.colors.as_deref().and_then(|colors| cycle(colors, i)) {
+            Some(color) => color.clone(),
+            None => cycle(&COLORWAY, i).map_or_else(String::new, |&c| c.to_owned()),
         }
     }
 

@@ -96,24 +96,33 @@ fn categories(column: &Column, sort: bool) -> (DataArray, Vec<Option<usize>>) {
             });
         }
     }
+    // The text and number of a row (rows come from `text`, and `numbers`
+    // has one per row).
+    let text_at = |row: usize| text.get(row).and_then(Option::as_deref);
+    let number_at = |n: &[f64], row: usize| n.get(row).copied().unwrap_or(f64::NAN);
     if sort {
         match &numbers {
-            Some(n) => distinct.sort_by(|&a, &b| n[a].total_cmp(&n[b])),
-            None => distinct.sort_by(|&a, &b| text[a].cmp(&text[b])),
+            Some(n) => distinct.sort_by(|&a, &b| number_at(n, a).total_cmp(&number_at(n, b))),
+            None => distinct.sort_by_key(|&row| text_at(row)),
         }
     }
     let position: std::collections::HashMap<&str, usize> = distinct
         .iter()
         .enumerate()
-        .filter_map(|(i, &row)| text[row].as_deref().map(|t| (t, i)))
+        .filter_map(|(i, &row)| text_at(row).map(|t| (t, i)))
         .collect();
     let at = text
         .iter()
         .map(|v| v.as_deref().and_then(|v| position.get(v).copied()))
         .collect();
     let labels = match numbers {
-        Some(n) => DataArray::Numbers(distinct.iter().map(|&r| n[r]).collect()),
-        None => DataArray::Text(distinct.iter().map(|&r| text[r].clone()).collect()),
+        Some(n) => DataArray::Numbers(distinct.iter().map(|&r| number_at(&n, r)).collect()),
+        None => DataArray::Text(
+            distinct
+                .iter()
+                .map(|&r| text_at(r).map(str::to_owned))
+                .collect(),
+        ),
     };
     (labels, at)
 }
@@ -199,8 +208,9 @@ impl HeatmapChart<'_> {
                 let (rows, cols) = (ys.len(), xs.len());
                 let mut cells = vec![f64::NAN; rows * cols];
                 for ((cx, cy), v) in xi.iter().zip(&yi).zip(&values) {
-                    if let (Some(cx), Some(cy)) = (cx, cy) {
-                        let cell = &mut cells[cy * cols + cx];
+                    if let (Some(cx), Some(cy)) = (cx, cy)
+                        && let Some(cell) = cells.get_mut(cy * cols + cx)
+                    {
                         let v = if v.is_finite() { *v } else { 0.0 };
                         *cell = if cell.is_nan() { v } else { *cell + v };
                     }
@@ -230,15 +240,15 @@ impl HeatmapChart<'_> {
             Source::Matrix(rows) => {
                 let cols = rows.first().map_or(0, Vec::len);
                 let matrix = DataMatrix::from_rows(&rows).ok_or_else(|| {
-                    let (i, r) = rows
+                    let (i, found) = rows
                         .iter()
                         .enumerate()
                         .find(|(_, r)| r.len() != cols)
-                        .unwrap_or((0, &rows[0]));
+                        .map_or((0, cols), |(i, r)| (i, r.len()));
                     FigureError::LengthMismatch {
                         what: format!("row {i} of z"),
                         expected: cols,
-                        found: r.len(),
+                        found,
                     }
                 })?;
                 let n_rows = rows.len();

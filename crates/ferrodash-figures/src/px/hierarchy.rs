@@ -85,9 +85,18 @@ pub(crate) struct Nodes {
     depths: Vec<usize>,
 }
 
+/// One sector while rows are aggregated.
+struct Node {
+    id: String,
+    label: String,
+    parent: String,
+    value: f64,
+    depth: usize,
+}
+
 /// Aggregates rows into nodes at every level of `path`, roots first.
 pub(crate) fn aggregate(path: &[Vec<Option<String>>], values: &[f64]) -> Nodes {
-    let mut nodes = Nodes::default();
+    let mut found: Vec<Node> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (row, &value) in values.iter().enumerate() {
         let value = if value.is_finite() { value } else { 0.0 };
@@ -102,27 +111,33 @@ pub(crate) fn aggregate(path: &[Vec<Option<String>>], values: &[f64]) -> Nodes {
                 format!("{parent}/{label}")
             };
             let i = *index.entry(id.clone()).or_insert_with(|| {
-                nodes.ids.push(id.clone());
-                nodes.labels.push(label);
-                nodes.parents.push(parent.clone());
-                nodes.values.push(0.0);
-                nodes.depths.push(depth);
-                nodes.ids.len() - 1
+                found.push(Node {
+                    id: id.clone(),
+                    label,
+                    parent: parent.clone(),
+                    value: 0.0,
+                    depth,
+                });
+                found.len() - 1
             });
-            nodes.values[i] += value;
+            if let Some(node) = found.get_mut(i) {
+                node.value += value;
+            }
             parent = id;
         }
     }
-    // Roots first, then each level in order of first appearance.
-    let mut order: Vec<usize> = (0..nodes.ids.len()).collect();
-    order.sort_by_key(|&i| nodes.depths[i]);
-    Nodes {
-        ids: order.iter().map(|&i| nodes.ids[i].clone()).collect(),
-        labels: order.iter().map(|&i| nodes.labels[i].clone()).collect(),
-        parents: order.iter().map(|&i| nodes.parents[i].clone()).collect(),
-        values: order.iter().map(|&i| nodes.values[i]).collect(),
-        depths: order.iter().map(|&i| nodes.depths[i]).collect(),
+    // Roots first, then each level in order of first appearance (the sort
+    // is stable).
+    found.sort_by_key(|node| node.depth);
+    let mut nodes = Nodes::default();
+    for node in found {
+        nodes.ids.push(node.id);
+        nodes.labels.push(node.label);
+        nodes.parents.push(node.parent);
+        nodes.values.push(node.value);
+        nodes.depths.push(node.depth);
     }
+    nodes
 }
 
 impl HierarchyChart<'_> {
