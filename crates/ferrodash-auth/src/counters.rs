@@ -142,7 +142,7 @@ impl Counters {
             Store::Redis { prefix, .. } => {
                 let digest = Sha256::digest(key.as_bytes());
                 let mut out = prefix.clone();
-                for byte in &digest[..16] {
+                for byte in digest.iter().take(16) {
                     out.push_str(&format!("{byte:02x}"));
                 }
                 out

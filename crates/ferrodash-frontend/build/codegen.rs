@@ -17,10 +17,7 @@ pub(crate) fn write(path: &Path, embedded: &[Embedded]) -> Result<()> {
     let [favicon] = favicons.as_slice() else {
         return Err(BuildError::new("expected exactly one favicon entry"));
     };
-    if !suites
-        .windows(2)
-        .all(|w| (w[0].package, &w[0].path) < (w[1].package, &w[1].path))
-    {
+    if !suites.is_sorted_by(|a, b| (a.package, &a.path) < (b.package, &b.path)) {
         return Err(BuildError::new(
             "suite files are not sorted by package and path",
         ));

@@ -162,22 +162,30 @@ pub(crate) fn run(dir: &Path, inputs: Vec<Input>) -> Result<(Vec<Embedded>, Timi
     let mut keep = BTreeSet::new();
     let mut digests = Vec::with_capacity(inputs.len());
     for input in &inputs {
-        let digest = Sha256::digest(&input.bytes);
+        let digest: [u8; 32] = Sha256::digest(&input.bytes).into();
         let raw_name = format!("{}.raw", hex(&digest));
         store(dir, &raw_name, &input.bytes)?;
         keep.insert(raw_name);
         digests.push(digest);
     }
 
-    let mut jobs: Vec<(usize, Codec)> = (0..inputs.len())
-        .flat_map(|i| {
+    let mut jobs: Vec<_> = inputs
+        .iter()
+        .zip(&digests)
+        .enumerate()
+        .flat_map(|(i, (input, digest))| {
             [
-                (i, Codec::Gzip),
-                (i, Codec::Brotli(inputs[i].effort.brotli_quality())),
+                (i, Codec::Gzip, input, digest),
+                (
+                    i,
+                    Codec::Brotli(input.effort.brotli_quality()),
+                    input,
+                    digest,
+                ),
             ]
         })
         .collect();
-    jobs.sort_by_key(|&(i, codec)| std::cmp::Reverse(inputs[i].bytes.len() * codec.cost()));
+    jobs.sort_by_key(|&(_, codec, input, _)| std::cmp::Reverse(input.bytes.len() * codec.cost()));
 
     let threads = thread_count();
     let next = AtomicUsize::new(0);
@@ -189,11 +197,11 @@ pub(crate) fn run(dir: &Path, inputs: Vec<Input>) -> Result<(Vec<Embedded>, Timi
                     let mut done = Vec::new();
                     loop {
                         let n = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(&(i, codec)) = jobs.get(n) else {
+                        let Some(&(i, codec, input, digest)) = jobs.get(n) else {
                             break;
                         };
-                        let name = format!("{}.{}", hex(&digests[i]), codec.suffix());
-                        done.push((i, codec, compress_cached(dir, name, codec, &inputs[i])));
+                        let name = format!("{}.{}", hex(digest), codec.suffix());
+                        done.push((i, codec, compress_cached(dir, name, codec, input)));
                     }
                     done
                 })
@@ -201,7 +209,11 @@ pub(crate) fn run(dir: &Path, inputs: Vec<Input>) -> Result<(Vec<Embedded>, Timi
             .collect();
         workers
             .into_iter()
-            .flat_map(|w| w.join().expect("compression thread panicked"))
+            // A worker's panic goes on as this thread's.
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
             .collect()
     });
     let mut timing = Timing {
@@ -224,10 +236,12 @@ pub(crate) fn run(dir: &Path, inputs: Vec<Input>) -> Result<(Vec<Embedded>, Timi
         keep.insert(blob.name.clone());
         // Keep the blob cached either way, but only serve a variant that saves bytes.
         let slot = match codec {
-            Codec::Gzip => &mut gzip[i],
-            Codec::Brotli(_) => &mut brotli[i],
+            Codec::Gzip => gzip.get_mut(i),
+            Codec::Brotli(_) => brotli.get_mut(i),
         };
-        if blob.len < inputs[i].bytes.len() {
+        if let (Some(slot), Some(input)) = (slot, inputs.get(i))
+            && blob.len < input.bytes.len()
+        {
             *slot = Some(blob);
         }
     }

@@ -24,17 +24,17 @@ const SUBSAMPLES: usize = 4;
 /// The favicon as ICO bytes.
 pub(crate) fn ico() -> Vec<u8> {
     // Pixels in top-down order as (rgb, alpha).
-    let mut pixels = vec![([0_u8; 3], 0_u8); SIZE * SIZE];
-    for y in 0..SIZE {
-        for x in 0..SIZE {
+    let pixels: Vec<([u8; 3], u8)> = (0..SIZE)
+        .flat_map(|y| (0..SIZE).map(move |x| (x, y)))
+        .map(|(x, y)| {
             let alpha = background_coverage(x, y);
             let in_bar = BARS.iter().any(|&(left, right, top)| {
                 (left..right).contains(&x) && (top..BAR_BOTTOM).contains(&y)
             });
             let rgb = if in_bar { WHITE } else { RUST };
-            pixels[y * SIZE + x] = (rgb, alpha);
-        }
-    }
+            (rgb, alpha)
+        })
+        .collect();
 
     let xor_len = SIZE * SIZE * 4;
     let mask_row = SIZE.div_ceil(32) * 4; // 1 bit per pixel, rows padded to 32 bits
@@ -65,18 +65,19 @@ pub(crate) fn ico() -> Vec<u8> {
         put_u32(&mut out, 0); // resolution x/y, colours used, colours important
     }
     // Colour bitmap, bottom-up rows of BGRA.
-    for y in (0..SIZE).rev() {
-        for x in 0..SIZE {
-            let ([r, g, b], a) = pixels[y * SIZE + x];
+    for row in pixels.chunks_exact(SIZE).rev() {
+        for &([r, g, b], a) in row {
             out.extend_from_slice(&[b, g, r, a]);
         }
     }
     // AND mask, bottom-up; a set bit marks a fully transparent pixel.
-    for y in (0..SIZE).rev() {
+    for pixel_row in pixels.chunks_exact(SIZE).rev() {
         let mut row = vec![0_u8; mask_row];
-        for x in 0..SIZE {
-            if pixels[y * SIZE + x].1 == 0 {
-                row[x / 8] |= 0x80 >> (x % 8);
+        for (x, &(_, alpha)) in pixel_row.iter().enumerate() {
+            if alpha == 0
+                && let Some(bits) = row.get_mut(x / 8)
+            {
+                *bits |= 0x80 >> (x % 8);
             }
         }
         out.extend_from_slice(&row);

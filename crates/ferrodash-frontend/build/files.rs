@@ -259,13 +259,13 @@ pub(crate) fn collect(node_modules: &Path) -> Result<Vec<Source>> {
         }
     }
     sources.sort_by(|a, b| (a.package, &a.path).cmp(&(b.package, &b.path)));
-    if let Some(pair) = sources
-        .windows(2)
-        .find(|w| (w[0].package, &w[0].path) == (w[1].package, &w[1].path))
-    {
+    if let Some(repeated) = sources.windows(2).find_map(|pair| match pair {
+        [a, b] if (a.package, &a.path) == (b.package, &b.path) => Some(a),
+        _ => None,
+    }) {
         return Err(BuildError::new(format!(
             "two files would be served as {}/{}",
-            pair[0].package, pair[0].path
+            repeated.package, repeated.path
         )));
     }
     Ok(sources)

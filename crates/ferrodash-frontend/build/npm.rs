@@ -125,5 +125,6 @@ fn npm_ci(frontend: &Path) -> Result<()> {
 /// The last `n` lines of `text`.
 fn last_lines(text: &str, n: usize) -> String {
     let lines: Vec<&str> = text.lines().collect();
-    lines[lines.len().saturating_sub(n)..].join("\n")
+    let from = lines.len().saturating_sub(n);
+    lines.get(from..).unwrap_or_default().join("\n")
 }

@@ -126,7 +126,8 @@ pub fn lookup(package: &str, path: &str) -> Option<&'static StaticFile> {
     FILES
         .binary_search_by(|entry| (entry.package, entry.file.path).cmp(&(package, path)))
         .ok()
-        .map(|index| &FILES[index].file)
+        .and_then(|index| FILES.get(index))
+        .map(|entry| &entry.file)
 }
 
 /// ferrodash's favicon (a 32×32 ICO of its own design), served at `_favicon.ico`

@@ -879,7 +879,7 @@ fn check_production(config: &AppConfig, errors: &mut Vec<BuildError>) {
             problem: "production mode needs a secret key shared by every process of the app"
                 .to_owned(),
         }),
-        Some(key) if key.len() < 32 || key.iter().all(|b| *b == key[0]) => {
+        Some(key) if key.len() < 32 || key.iter().all(|b| Some(b) == key.first()) => {
             errors.push(BuildError::InvalidSetting {
                 setting: "secret_key",
                 problem: format!(

@@ -79,8 +79,8 @@ impl Metrics {
     /// `status`.
     pub(crate) fn request(&self, route: usize, status: u16) {
         let class = usize::from(status / 100).clamp(1, 5) - 1;
-        if let Some(row) = self.requests.get(route) {
-            row[class].fetch_add(1, Ordering::Relaxed);
+        if let Some(counter) = self.requests.get(route).and_then(|row| row.get(class)) {
+            counter.fetch_add(1, Ordering::Relaxed);
         }
     }
 

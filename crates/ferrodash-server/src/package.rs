@@ -51,7 +51,7 @@ impl ComponentPackage {
     pub fn file(mut self, path: impl Into<String>, bytes: impl Into<Bytes>) -> Self {
         let path = path.into();
         let bytes = bytes.into();
-        let hash = Sha256::digest(&bytes);
+        let hash: [u8; 32] = Sha256::digest(&bytes).into();
         let token = hex::encode(&hash[..4]);
         let etag = format!("\"{}\"", hex::encode(&hash[..16]));
         self.files.retain(|f| f.path != path);

@@ -249,14 +249,17 @@ impl TestClient {
     /// # Panics
     ///
     /// When the page has no `end_id` in its config.
+    #[allow(
+        clippy::expect_used,
+        reason = "a test helper: a page without an end_id fails the test (see # Panics)"
+    )]
     pub async fn end_id(&self) -> String {
         let page = self.get(&self.url("")).await.text();
-        let start = page
-            .find("\"end_id\":\"")
-            .expect("the index page has an end_id")
-            + "\"end_id\":\"".len();
-        let len = page[start..].find('"').expect("the end_id is a string");
-        page[start..start + len].to_owned()
+        let end_id = page
+            .split_once("\"end_id\":\"")
+            .and_then(|(_, rest)| rest.split_once('"'))
+            .map(|(end_id, _)| end_id.to_owned());
+        end_id.expect("the index page has an end_id string")
     }
 
     /// The layout, as JSON.
@@ -439,10 +442,10 @@ impl CallbackCall {
         });
         let mut body = Map::new();
         body.insert("output".into(), json!(key));
-        match (self.outputs.len(), multi) {
-            (0, _) => {}
-            (1, false) => {
-                body.insert("outputs".into(), self.outputs[0].clone());
+        match (self.outputs.as_slice(), multi) {
+            ([], _) => {}
+            ([output], false) => {
+                body.insert("outputs".into(), output.clone());
             }
             _ => {
                 body.insert("outputs".into(), Value::Array(self.outputs.clone()));

@@ -110,7 +110,8 @@ impl TestProvider {
                 let mut buf = [0_u8; 4096];
                 while let Ok(n @ 1..) = stderr.read(&mut buf) {
                     if let Ok(mut errors) = sink.lock() {
-                        errors.push_str(&String::from_utf8_lossy(&buf[..n]));
+                        let read = buf.get(..n).unwrap_or_default();
+                        errors.push_str(&String::from_utf8_lossy(read));
                     }
                 }
             });

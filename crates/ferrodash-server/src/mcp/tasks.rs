@@ -175,11 +175,12 @@ async fn refresh(context: &Context<'_>, record: &mut Record) -> Result<(), RpcEr
                 answer_poll(checked.registered, &checked.outputs, ended, options),
                 context.debug(),
             );
-            if result["isError"] == true {
+            if result.get("isError").and_then(Value::as_bool) == Some(true) {
                 (
                     "failed",
-                    result["content"][0]["text"]
-                        .as_str()
+                    result
+                        .pointer("/content/0/text")
+                        .and_then(Value::as_str)
                         .unwrap_or("failed")
                         .to_owned(),
                     Some(result),

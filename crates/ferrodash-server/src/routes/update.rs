@@ -32,8 +32,12 @@ fn is_json(headers: &HeaderMap) -> Result<(), ProtocolError> {
     let prefix = b"application/";
     let json = essence.eq_ignore_ascii_case(b"application/json")
         || (essence.len() > prefix.len() + 5
-            && essence[..prefix.len()].eq_ignore_ascii_case(prefix)
-            && essence[essence.len() - 5..].eq_ignore_ascii_case(b"+json"));
+            && essence
+                .get(..prefix.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+            && essence
+                .last_chunk::<5>()
+                .is_some_and(|s| s.eq_ignore_ascii_case(b"+json")));
     if json {
         return Ok(());
     }
