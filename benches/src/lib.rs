@@ -30,14 +30,14 @@ pub fn loopback_addr_from_args() -> Result<SocketAddr, String> {
 /// The `p` quantile (0 to 1) of durations sorted ascending; zero for none.
 #[must_use]
 pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
-    if sorted.is_empty() {
+    let Some(last) = sorted.len().checked_sub(1) else {
         return std::time::Duration::ZERO;
-    }
+    };
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
         clippy::cast_precision_loss
     )]
-    let index = ((sorted.len() - 1) as f64 * p.clamp(0.0, 1.0)).round() as usize;
-    sorted[index.min(sorted.len() - 1)]
+    let index = (last as f64 * p.clamp(0.0, 1.0)).round() as usize;
+    sorted.get(index.min(last)).copied().unwrap_or_default()
 }

@@ -14,15 +14,18 @@ fn report() -> Vec<(u32, f64, f64)> {
         .collect()
 }
 
-async fn measure(name: &str, cache: &MemoCache, calls: usize) {
+async fn measure(
+    name: &str,
+    cache: &MemoCache,
+    calls: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let scope = Scope::user("bench");
     // The first call computes and stores; every timed call is a hit.
     let _: Vec<(u32, f64, f64)> = cache
         .memoize("report", &("North", 2026), &scope, None, || async {
             report()
         })
-        .await
-        .expect("memoize");
+        .await?;
     let mut times: Vec<Duration> = Vec::with_capacity(calls);
     for _ in 0..calls {
         let started = Instant::now();
@@ -30,8 +33,7 @@ async fn measure(name: &str, cache: &MemoCache, calls: usize) {
             .memoize("report", &("North", 2026), &scope, None, || async {
                 unreachable!("every timed call is a hit")
             })
-            .await
-            .expect("memoize");
+            .await?;
         times.push(started.elapsed());
         assert_eq!(rows.len(), 200);
     }
@@ -42,8 +44,8 @@ async fn measure(name: &str, cache: &MemoCache, calls: usize) {
             clippy::cast_sign_loss,
             clippy::cast_precision_loss
         )]
-        let index = ((times.len() - 1) as f64 * p).round() as usize;
-        times[index].as_secs_f64() * 1e6
+        let index = (times.len().saturating_sub(1) as f64 * p).round() as usize;
+        times.get(index).map_or(0.0, |t| t.as_secs_f64() * 1e6)
     };
     println!(
         "{name:<8} {calls} hits: p50 {:.1} µs  p99 {:.1} µs  max {:.1} µs",
@@ -51,6 +53,7 @@ async fn measure(name: &str, cache: &MemoCache, calls: usize) {
         at(0.99),
         at(1.0)
     );
+    Ok(())
 }
 
 #[tokio::main]
@@ -59,7 +62,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|c| c.parse().ok())
         .unwrap_or(10_000);
-    measure("memory", &MemoCache::in_memory(), calls).await;
+    measure("memory", &MemoCache::in_memory(), calls).await?;
     let redis = RedisBackend::connect("redis://127.0.0.1:6379")
         .await?
         .with_prefix(format!("ferrodash-bench:{}:", std::process::id()));
@@ -68,6 +71,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         &MemoCache::with_backend(redis, CacheConfig::default()),
         calls,
     )
-    .await;
+    .await?;
     Ok(())
 }

@@ -56,16 +56,16 @@ fn million_point_figure() -> Figure {
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    times[times.len() / 2]
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
+fn gzip_len(bytes: &[u8]) -> std::io::Result<usize> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    encoder.write_all(bytes).expect("gzip in memory");
-    encoder.finish().expect("gzip in memory").len()
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
 }
 
-fn encode_benchmark() {
+fn encode_benchmark() -> Result<(), Box<dyn std::error::Error>> {
     let figure = million_point_figure();
     println!(
         "1M-point figure (x: 0..1,000,000, y: random walk of f64), median of {ENCODE_RUNS} encodes:"
@@ -80,11 +80,11 @@ fn encode_benchmark() {
         let mut bytes = Vec::new();
         for _ in 0..ENCODE_RUNS {
             let started = Instant::now();
-            bytes = serde_json::to_vec(&figure).expect("a figure serializes");
+            bytes = serde_json::to_vec(&figure)?;
             times.push(started.elapsed());
         }
         let time = median(times);
-        let gzip = gzip_len(&bytes);
+        let gzip = gzip_len(&bytes)?;
         println!(
             "  {name:<13} {:>11} bytes ({:>9} gzip)  encode {:>7.2} ms",
             bytes.len(),
@@ -93,7 +93,9 @@ fn encode_benchmark() {
         );
         results.push((bytes.len(), gzip, time));
     }
-    let (typed, json) = (results[0], results[1]);
+    let &[typed, json] = results.as_slice() else {
+        return Err("one result per encoding".into());
+    };
     #[allow(clippy::cast_precision_loss)]
     let ratio = |a: usize, b: usize| a as f64 / b as f64;
     println!(
@@ -102,11 +104,12 @@ fn encode_benchmark() {
         ratio(typed.1, json.1),
         typed.2.as_secs_f64() / json.2.as_secs_f64()
     );
+    Ok(())
 }
 
-async fn zoom_benchmark(zooms: usize) {
+async fn zoom_benchmark(zooms: usize) -> Result<(), Box<dyn std::error::Error>> {
     let started = Instant::now();
-    let app = example_big_series::app("/").expect("the app builds");
+    let app = example_big_series::app("/")?;
     println!(
         "\nzoom on {} points ({} per view), app built in {:.2} s; {zooms} zooms in process:",
         example_big_series::POINTS,
@@ -137,21 +140,11 @@ async fn zoom_benchmark(zooms: usize) {
         .to_string();
         let request = ferrodash::axum::http::Request::post("/_dash-update-component")
             .header("content-type", "application/json")
-            .body(ferrodash::axum::body::Body::from(body))
-            .expect("a request");
+            .body(ferrodash::axum::body::Body::from(body))?;
         let started = Instant::now();
-        let response = router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router answers");
+        let response = router.clone().oneshot(request).await?;
         let status = response.status();
-        let answer = response
-            .into_body()
-            .collect()
-            .await
-            .expect("a body")
-            .to_bytes();
+        let answer = response.into_body().collect().await?.to_bytes();
         times.push(started.elapsed());
         assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
         bytes += answer.len();
@@ -163,8 +156,8 @@ async fn zoom_benchmark(zooms: usize) {
             clippy::cast_sign_loss,
             clippy::cast_precision_loss
         )]
-        let index = ((times.len() - 1) as f64 * p).round() as usize;
-        times[index].as_secs_f64() * 1e3
+        let index = (times.len().saturating_sub(1) as f64 * p).round() as usize;
+        times.get(index).map_or(0.0, |t| t.as_secs_f64() * 1e3)
     };
     println!(
         "  p50 {:.2} ms  p99 {:.2} ms  max {:.2} ms  mean answer {} bytes",
@@ -173,14 +166,15 @@ async fn zoom_benchmark(zooms: usize) {
         at(1.0),
         bytes / zooms.max(1)
     );
+    Ok(())
 }
 
 #[tokio::main]
-async fn main() {
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let zooms = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(500);
-    encode_benchmark();
-    zoom_benchmark(zooms).await;
+    encode_benchmark()?;
+    zoom_benchmark(zooms).await
 }

@@ -122,8 +122,14 @@ async fn page(
     let started: Value = serde_json::from_slice(&started).map_err(|e| e.to_string())?;
     let poll_url = format!(
         "{poll_base}/_dash-update-component?endId={end_id}&cacheKey={}&job={}",
-        started["cacheKey"].as_str().unwrap_or_default(),
-        started["job"].as_str().unwrap_or_default()
+        started
+            .get("cacheKey")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        started
+            .get("job")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
     );
     let mut latencies = Vec::new();
     // Bounded: a job takes about a second; give up after a minute.
@@ -137,7 +143,7 @@ async fn page(
         }
         let answer: Value = serde_json::from_slice(&answer).map_err(|e| e.to_string())?;
         if let Some(result) = answer.get("response") {
-            if result["out"]["children"] != json!(format!("job {n} done")) {
+            if result.pointer("/out/children") != Some(&json!(format!("job {n} done"))) {
                 return Err(format!("wrong result: {result}"));
             }
             return Ok(latencies);

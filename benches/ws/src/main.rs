@@ -72,7 +72,8 @@ async fn http_trip(client: &HttpClient, url: &str, n: usize) -> Result<Duration,
         .to_bytes();
     let took = sent.elapsed();
     let answer: Value = serde_json::from_slice(&bytes).map_err(|e| e.to_string())?;
-    if !status.is_success() || answer["response"]["out"]["children"] != format!("trip {n}") {
+    let children = answer.pointer("/response/out/children");
+    if !status.is_success() || children.and_then(Value::as_str) != Some(&*format!("trip {n}")) {
         return Err(format!("wrong answer {status}: {answer}"));
     }
     Ok(took)
@@ -145,7 +146,11 @@ async fn over_websocket(
                     one => vec![one],
                 };
                 for message in messages {
-                    let id = message["requestId"].as_str().unwrap_or_default().to_owned();
+                    let id = message
+                        .get("requestId")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_owned();
                     let waiter = waiting.lock().ok().and_then(|mut w| w.remove(&id));
                     if let Some(waiter) = waiter {
                         let _ = waiter.send(message);
@@ -174,9 +179,8 @@ async fn over_websocket(
                         .map_err(|e| e.to_string())?;
                     let answer = answer.await.map_err(|e| e.to_string())?;
                     latencies.push(sent.elapsed());
-                    if answer["payload"]["data"]["response"]["out"]["children"]
-                        != format!("trip {n}")
-                    {
+                    let children = answer.pointer("/payload/data/response/out/children");
+                    if children.and_then(Value::as_str) != Some(&*format!("trip {n}")) {
                         return Err(format!("wrong answer: {answer}"));
                     }
                 }
@@ -211,7 +215,7 @@ fn figures(mut latencies: Vec<Duration>, total: Duration) -> [f64; 3] {
 fn medians(rounds: &[[f64; 3]]) -> [f64; 3] {
     let mut out = [0.0; 3];
     for (i, slot) in out.iter_mut().enumerate() {
-        let mut column: Vec<f64> = rounds.iter().map(|r| r[i]).collect();
+        let mut column: Vec<f64> = rounds.iter().filter_map(|r| r.get(i).copied()).collect();
         column.sort_by(f64::total_cmp);
         *slot = column.get(column.len() / 2).copied().unwrap_or(0.0);
     }

@@ -46,11 +46,15 @@ async fn show_cell(
     let (Some(cell), Some(data)) = (cell, data) else {
         return "Click a cell".to_owned();
     };
-    let row = cell["row"]
-        .as_u64()
+    let row = cell
+        .get("row")
+        .and_then(Value::as_u64)
         .and_then(|r| usize::try_from(r).ok())
         .unwrap_or(0);
-    let column = cell["column_id"].as_str().unwrap_or_default();
+    let column = cell
+        .get("column_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     let value = data
         .get(row)
         .and_then(|r| r.get(column))

@@ -48,6 +48,12 @@ const CATEGORIES: &[(&str, f64)] = &[
     ("Training", 85.0),
 ];
 
+/// One of `items`, chosen by `next` (a number below the count it is given).
+fn pick<'a, T>(items: &'a [T], next: &mut impl FnMut(u64) -> u64) -> Option<&'a T> {
+    let n = next(items.len() as u64);
+    items.get(usize::try_from(n).ok()?)
+}
+
 /// One order line.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Sale {
@@ -76,9 +82,15 @@ pub(crate) fn made_up_sales() -> Vec<Sale> {
             // Busier towards the end of the year.
             let orders = 20 + next(10) + u64::from(month) * 2;
             for _ in 0..orders {
-                let (region, countries) = PLACES[usize::try_from(next(3)).unwrap_or(0)];
-                let country = countries[usize::try_from(next(countries.len() as u64)).unwrap_or(0)];
-                let (category, price) = CATEGORIES[usize::try_from(next(4)).unwrap_or(0)];
+                let Some(&(region, countries)) = pick(PLACES, &mut next) else {
+                    continue;
+                };
+                let Some(&country) = pick(countries, &mut next) else {
+                    continue;
+                };
+                let Some(&(category, price)) = pick(CATEGORIES, &mut next) else {
+                    continue;
+                };
                 let units = 1 + i64::try_from(next(9)).unwrap_or(0);
                 // Prices vary by ±20 %, in whole cents.
                 #[allow(clippy::cast_precision_loss)]

@@ -78,7 +78,10 @@ pub(crate) async fn build(region: usize, progress: &Progress) -> Report {
     for chunk in 1..=CHUNKS {
         for _ in 0..SALES / CHUNKS {
             let product = usize::try_from(sales.next() % PRODUCTS.len() as u64).unwrap_or(0);
-            units[product] += 1 + sales.next() % 20;
+            let sold = 1 + sales.next() % 20;
+            if let Some(count) = units.get_mut(product) {
+                *count += sold;
+            }
         }
         // Stands for a slow query.
         tokio::time::sleep(CHUNK).await;
@@ -94,7 +97,7 @@ pub(crate) async fn build(region: usize, progress: &Progress) -> Report {
         })
         .collect();
     Report {
-        region: REGIONS[region].to_owned(),
+        region: REGIONS.get(region).copied().unwrap_or_default().to_owned(),
         total: rows.iter().map(|r| r.revenue).sum(),
         rows,
         sales: SALES,

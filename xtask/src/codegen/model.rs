@@ -64,11 +64,11 @@ pub(crate) fn parse_library(text: &str) -> anyhow::Result<Vec<ComponentDef>> {
         components.push(parse_component(source, component).with_context(|| source.clone())?);
     }
     components.sort_by(|a, b| a.type_name.cmp(&b.type_name));
-    if let Some(pair) = components
-        .windows(2)
-        .find(|w| w[0].type_name == w[1].type_name)
-    {
-        bail!("two components are named {}", pair[0].type_name);
+    if let Some(repeated) = components.windows(2).find_map(|pair| match pair {
+        [a, b] if a.type_name == b.type_name => Some(a),
+        _ => None,
+    }) {
+        bail!("two components are named {}", repeated.type_name);
     }
     Ok(components)
 }

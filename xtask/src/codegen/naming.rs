@@ -35,8 +35,9 @@ pub(crate) fn snake_case(name: &str) -> String {
             }
             continue;
         }
-        if c.is_ascii_uppercase() && i > 0 {
-            let prev = chars[i - 1];
+        if c.is_ascii_uppercase()
+            && let Some(&prev) = i.checked_sub(1).and_then(|p| chars.get(p))
+        {
             let next_is_lower = chars.get(i + 1).is_some_and(char::is_ascii_lowercase);
             let boundary = prev.is_ascii_lowercase()
                 || prev.is_ascii_digit()

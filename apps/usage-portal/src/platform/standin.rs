@@ -321,8 +321,10 @@ impl StandIn {
             let records = self.inner.data.day(day);
             let room = limit - data.len();
             let rest = records.get(skip..).unwrap_or_default();
-            if rest.len() > room {
-                data.extend_from_slice(&rest[..room]);
+            if let Some((page, more)) = rest.split_at_checked(room)
+                && !more.is_empty()
+            {
+                data.extend_from_slice(page);
                 next_cursor = Some(format!("{day}.{}", skip + room));
                 break;
             }

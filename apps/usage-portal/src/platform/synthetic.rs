@@ -127,10 +127,15 @@ impl Synthetic {
     #[must_use]
     pub fn new(seed: u64, accounts: usize, projects: usize) -> Self {
         let n_accounts = accounts.clamp(1, FIRST.len() * SECOND.len());
-        let accounts: Vec<Account> = (0..n_accounts)
-            .map(|i| Account {
+        // Account i is named FIRST[i % 10] SECOND[i / 10].
+        let accounts: Vec<Account> = SECOND
+            .iter()
+            .flat_map(|second| FIRST.iter().map(move |first| (first, second)))
+            .take(n_accounts)
+            .enumerate()
+            .map(|(i, (first, second))| Account {
                 id: format!("acc-{:02}", i + 1),
-                name: format!("{} {}", FIRST[i % FIRST.len()], SECOND[i / FIRST.len()]),
+                name: format!("{first} {second}"),
             })
             .collect();
         // Each account has one project; the rest go mostly to the first
@@ -156,14 +161,24 @@ impl Synthetic {
                         })
                         .unwrap_or(0)
                 };
-                let account = &accounts[owner];
-                let nth = counts[owner];
-                counts[owner] += 1;
+                // owner < n_accounts, the length of both.
+                let account_id = accounts
+                    .get(owner)
+                    .map(|a| a.id.clone())
+                    .unwrap_or_default();
+                let nth = counts.get_mut(owner).map_or(0, |count| {
+                    *count += 1;
+                    *count - 1
+                });
                 // Each account's projects walk the shows from a start of its
                 // own, so names repeat within an account only past 20.
                 let start = mix(&[seed, 2, u64::try_from(owner).unwrap_or(0)]);
                 let step = u64::from(nth);
-                let show = SHOWS[usize::try_from(start.wrapping_add(step) % 20).unwrap_or(0)];
+                let show = usize::try_from(start.wrapping_add(step) % 20)
+                    .ok()
+                    .and_then(|i| SHOWS.get(i))
+                    .copied()
+                    .unwrap_or_default();
                 let name = if nth < 20 {
                     show.to_owned()
                 } else {
@@ -173,7 +188,7 @@ impl Synthetic {
                 Profile {
                     project: Project {
                         id: format!("prj-{:03}", p + 1),
-                        account_id: account.id.clone(),
+                        account_id,
                         name,
                     },
                     number,

@@ -64,12 +64,15 @@ pub fn empty(title: &str, template: Template) -> Value {
         .update_layout("xaxis.visible", false)
         .update_layout("yaxis.visible", false)
         .to_value();
-    figure["layout"]["annotations"] = serde_json::json!([{
-        "text": "No usage in this view",
-        "showarrow": false,
-        "font": {"size": 16},
-        "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
-    }]);
+    if let Some(layout) = figure.get_mut("layout").and_then(Value::as_object_mut) {
+        let note = serde_json::json!([{
+            "text": "No usage in this view",
+            "showarrow": false,
+            "font": {"size": 16},
+            "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5,
+        }]);
+        layout.insert("annotations".to_owned(), note);
+    }
     figure
 }
 
@@ -85,7 +88,9 @@ pub fn bytes_text(bytes: i64) -> String {
         unit += 1;
     }
     let decimals = usize::from(value.abs() < 10.0 && unit > 0);
-    format!("{} {}", format_thousands(value, decimals), UNITS[unit])
+    // unit < UNITS.len(), by the loop.
+    let unit = UNITS.get(unit).copied().unwrap_or_default();
+    format!("{} {}", format_thousands(value, decimals), unit)
 }
 
 /// `Mar 2026` for `2026-03`.

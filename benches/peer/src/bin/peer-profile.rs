@@ -13,15 +13,20 @@ use usage_portal::store::ViewParams;
 
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort_unstable();
-    times[times.len() / 2]
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
-async fn profile(store: &usage_portal::store::Store, name: &str, params: &ViewParams, runs: usize) {
+async fn profile(
+    store: &usage_portal::store::Store,
+    name: &str,
+    params: &ViewParams,
+    runs: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
     let (mut sql, mut figures, mut json, mut bytes) = (Vec::new(), Vec::new(), Vec::new(), 0);
     let mut cells = 0;
     for _ in 0..runs {
         let t0 = Instant::now();
-        let read = store.cells(params).await.unwrap();
+        let read = store.cells(params).await?;
         cells = read.len();
         let totals = sums::totals(&read);
         let projects = sums::by_project(&read);
@@ -30,12 +35,12 @@ async fn profile(store: &usage_portal::store::Store, name: &str, params: &ViewPa
         let many = params.account == "*";
         let built = (
             charts::headline(&totals),
-            charts::donut(&projects, many, totals.hours, Template::Light).unwrap(),
-            charts::treemap(&projects, many, Template::Light).unwrap(),
-            charts::monthly(&months, Template::Light).unwrap(),
+            charts::donut(&projects, many, totals.hours, Template::Light)?,
+            charts::treemap(&projects, many, Template::Light)?,
+            charts::monthly(&months, Template::Light)?,
         );
         let t2 = Instant::now();
-        let encoded = serde_json::to_vec(&built).unwrap();
+        let encoded = serde_json::to_vec(&built)?;
         let t3 = Instant::now();
         bytes = encoded.len();
         sql.push(t1 - t0);
@@ -54,6 +59,7 @@ async fn profile(store: &usage_portal::store::Store, name: &str, params: &ViewPa
         j.as_secs_f64() * 1e3,
         share(j)
     );
+    Ok(())
 }
 
 #[tokio::main]
@@ -76,7 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let every: Vec<String> = store.accounts().await?.into_iter().map(|a| a.id).collect();
     let all = ViewParams::new("*".to_owned(), every, first.parse()?, last_day, Vec::new());
-    profile(&store, "one customer, 92 days", &one, runs).await;
-    profile(&store, "every row", &all, runs).await;
+    profile(&store, "one customer, 92 days", &one, runs).await?;
+    profile(&store, "every row", &all, runs).await?;
     Ok(())
 }
