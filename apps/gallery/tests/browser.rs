@@ -1,6 +1,13 @@
 //! Real-browser tests: Debian's headless Chromium loads Dash's own front end
 //! from the gallery server and clicks and types through every example.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use ferrodash_testing::browser::{Browser, Page};
 use ferrodash_testing::server::{RunningServer, spawn_router};
 

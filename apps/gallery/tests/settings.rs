@@ -1,6 +1,13 @@
 //! The gallery binary's settings: every problem reported at once, naming the
 //! variables, and no secret value in any log line or error.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use std::io::{Read as _, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

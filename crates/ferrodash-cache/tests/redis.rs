@@ -1,6 +1,13 @@
 //! The Redis backend against a real Redis server on 127.0.0.1:6379
 //! (`scripts/test` starts one when none runs).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;

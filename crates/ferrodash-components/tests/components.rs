@@ -1,6 +1,13 @@
 //! Facts about the generated builders and libraries, and snapshots of their
 //! wire form (`{"props":{…},"type":"…","namespace":"…"}`).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use ferrodash_components::{dash_table, dcc, html, libraries};
 use ferrodash_core::{Component, ComponentId, ComponentLibrary, Node};
 use serde_json::{Value, json};

@@ -2,6 +2,13 @@
 //! certified `oidc-provider` (Node, started by
 //! `ferrodash_testing::oidc_provider`) and Debian's headless Chromium.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use ferrodash_auth::{OidcClient, OidcConfig, Principal};
 use ferrodash_components::html;
 use ferrodash_server::{App, Login};

@@ -3,6 +3,13 @@
 //!
 //! Every test launches its own browser, so they run in parallel.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use std::time::{Duration, Instant};
 
 use axum::Router;

@@ -8,6 +8,13 @@
 //! Each scenario starts its own Redis server and processes; they run one at
 //! a time (the machine has two cores and the leases are short).
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};

@@ -1,6 +1,13 @@
 //! Integration tests of ferrodash-figures: the JSON each chart sends to
 //! dcc.Graph, typed-array round trips and errors.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 mod charts;
 mod encoding;
 mod errors;

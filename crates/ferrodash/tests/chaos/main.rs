@@ -7,6 +7,13 @@
 //! with `Retry-After` and a message naming the database while it is down),
 //! nothing panics, and the app recovers by itself.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
+)]
+
 mod databases;
 mod redis;
 mod sqlite_disk_full;
