@@ -119,6 +119,8 @@ pub use binds::{Binds, BindsBuilder};
 pub use call::QueryCall;
 pub use config::BindConfig;
 pub use error::{DataError, Origin};
+#[doc(hidden)]
+pub use params::fuzzing::{named_params, rewrite_named_params};
 pub use query::Query;
 pub use transaction::Transaction;
 pub use url::Backend;

@@ -297,5 +297,7 @@ impl ParsedSql {
     }
 }
 
+pub(crate) mod fuzzing;
+
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,1 @@
+insert into events (day, kind, amount) values (:day, :kind, :amount) on conflict (day) do update set amount = excluded.amount

@@ -1,0 +1,1 @@
+select '{}'::jsonb ? 'a', data->>'k' from docs where owner = :owner and created >= :since::date

@@ -1,0 +1,1 @@
+select region, amount from sales where region in (:regions) and amount > :min order by amount

@@ -1,0 +1,1 @@
+select [:no], ':no' from t where a = :a and b = :b or a = :a
