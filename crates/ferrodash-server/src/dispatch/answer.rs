@@ -37,11 +37,22 @@ impl Answer {
     }
 }
 
+/// Why a callback's values did not fit its outputs.
+enum Misfit {
+    /// The value has the wrong shape: the callback's fault (500).
+    Shape(String),
+    /// An ALL output got another number of values than the request lists
+    /// components for: the request's lists disagree with each other (the
+    /// page sent outputs and inputs of different layouts), or the callback
+    /// counted wrong; answered 400 naming both counts, and logged.
+    Count { listed: usize, returned: usize },
+}
+
 fn set_value(
     response: &mut UpdateResponse,
     target: &Resolved<ResolvedProp>,
     value: Value,
-) -> Result<(), String> {
+) -> Result<(), Misfit> {
     if is_no_update(&value) {
         return Ok(());
     }
@@ -52,17 +63,16 @@ fn set_value(
         }
         Resolved::Many(props) => {
             let Value::Array(values) = value else {
-                return Err(format!(
+                return Err(Misfit::Shape(format!(
                     "an ALL output needs a list of {} values",
                     props.len()
-                ));
+                )));
             };
             if values.len() != props.len() {
-                return Err(format!(
-                    "an ALL output matched {} components but the callback returned {} values",
-                    props.len(),
-                    values.len()
-                ));
+                return Err(Misfit::Count {
+                    listed: props.len(),
+                    returned: values.len(),
+                });
             }
             for (p, v) in props.iter().zip(values) {
                 if !is_no_update(&v) {
@@ -93,14 +103,33 @@ pub(crate) fn encode(
             .zip(vs)
             .try_for_each(|(target, v)| set_value(&mut response, target, v)),
     };
-    if let Err(problem) = result {
-        return Answer::Failed(Failure::new(
-            &format!(
-                "callback `{}` returned values that do not fit its outputs",
-                registered.spec.name
-            ),
-            &problem,
-        ));
+    match result {
+        Ok(()) => {}
+        Err(Misfit::Shape(problem)) => {
+            return Answer::Failed(Failure::new(
+                &format!(
+                    "callback `{}` returned values that do not fit its outputs",
+                    registered.spec.name
+                ),
+                &problem,
+            ));
+        }
+        Err(Misfit::Count { listed, returned }) => {
+            tracing::warn!(
+                callback = %registered.spec.name,
+                listed,
+                returned,
+                "an ALL output's values do not match the components the request lists"
+            );
+            return Answer::Refused(ProtocolError::Mismatch {
+                callback: registered.spec.name.clone(),
+                problem: format!(
+                    "the request lists {listed} components for an ALL output, and the callback \
+                     returned {returned} values for them: the page's outputs and inputs \
+                     disagree (or the callback counts them differently)"
+                ),
+            });
+        }
     }
     for (id, props) in side_updates {
         response.set_props(id, props);

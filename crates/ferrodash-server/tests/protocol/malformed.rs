@@ -371,3 +371,56 @@ async fn random_bytes_never_panic_or_500() {
         );
     }
 }
+
+/// One label per quantity: an ALL output computed from an ALL input.
+async fn labels(Input(quantities): Input<Vec<Option<f64>>>) -> Vec<String> {
+    quantities
+        .into_iter()
+        .map(|q| format!("qty {q:?}"))
+        .collect()
+}
+
+/// A request whose ALL output lists other components than its ALL input
+/// (found by the callback_body fuzz target): the callback's values cannot
+/// fit, and the answer says why with a 400, not a 500.
+#[tokio::test]
+async fn an_all_output_listing_other_components_than_its_input_is_a_400() {
+    use ferrodash_core::{ALL, ComponentId, IdValue};
+    let card =
+        |kind: &str, index: IdValue| ComponentId::dict([("kind", kind.into()), ("index", index)]);
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .layout(html::div((
+            dcc::input(card("qty", 0.into())),
+            html::div(()).id(card("label", 0.into())),
+        )))
+        .callback(
+            Callback::new(labels)
+                .output(card("label", ALL), "children")
+                .input(card("qty", ALL), "value"),
+        )
+        .build()
+        .unwrap();
+    let body = json!({
+        "output": "{\"index\":[\"ALL\"],\"kind\":\"label\"}.children",
+        "outputs": [{"id": {"index": 0, "kind": "label"}, "property": "children"}],
+        "inputs": [[
+            {"id": {"index": 0, "kind": "qty"}, "property": "value", "value": 1},
+            {"id": {"index": 1, "kind": "qty"}, "property": "value", "value": 7}
+        ]],
+        "changedPropIds": ["{\"index\":0,\"kind\":\"qty\"}.value"]
+    });
+    let answer = TestClient::new(&app)
+        .post_json("/_dash-update-component", &body)
+        .await;
+    assert_eq!(answer.status(), 400, "{}", answer.text());
+    assert_eq!(answer.json()["error"], "callback_mismatch");
+    assert!(
+        answer
+            .text()
+            .contains("lists 1 components for an ALL output")
+            && answer.text().contains("returned 2 values"),
+        "{}",
+        answer.text()
+    );
+}
