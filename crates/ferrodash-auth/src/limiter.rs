@@ -200,6 +200,20 @@ impl LoginLimiter {
         self.counters.clear(&[&p]).await
     }
 
+    /// Takes back an attempt counted by [`attempt`](Self::attempt) whose
+    /// password was never checked (the server was too busy to check it, or
+    /// the user directory failed): it counts against neither the client nor
+    /// the name, so a server under load does not turn into refusals for the
+    /// users it could not serve.
+    ///
+    /// # Errors
+    ///
+    /// [`LimiterError`] when Redis does not answer.
+    pub async fn not_checked(&self, address: &str, name: &str) -> Result<(), LimiterError> {
+        let [a, p, n] = Self::keys(address, name);
+        self.counters.undo(&[&a, &p, &n]).await
+    }
+
     /// How many keys the limiter holds in memory.
     #[cfg(test)]
     fn len(&self) -> usize {
@@ -294,6 +308,25 @@ mod tests {
         assert!(allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
         limiter.succeeded("10.0.0.1", "ada").await.unwrap();
         assert!(allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
+    }
+
+    #[tokio::test]
+    async fn an_attempt_not_checked_counts_for_nothing() {
+        // A server too busy to check passwords must not turn its own load
+        // into 429s for the users it could not serve.
+        let limiter = LoginLimiter::new(2, Duration::from_secs(60)).with_address_limit(3);
+        for _ in 0..10 {
+            assert!(allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
+            limiter.not_checked("10.0.0.1", "ada").await.unwrap();
+        }
+        // The pair, the address and the name are all as new.
+        assert_eq!(
+            limiter.attempt("10.0.0.2", "ada").await.unwrap(),
+            Attempt::Allowed(Duration::ZERO)
+        );
+        assert!(allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
+        assert!(allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
+        assert!(!allowed(limiter.attempt("10.0.0.1", "ada").await.unwrap()));
     }
 
     #[tokio::test]

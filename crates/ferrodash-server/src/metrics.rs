@@ -190,6 +190,8 @@ pub(crate) struct LoginSnapshot {
     pub(crate) succeeded: u64,
     pub(crate) failed: u64,
     pub(crate) limited: u64,
+    /// Refused with 503: every password check was taken.
+    pub(crate) busy: u64,
     pub(crate) logouts: u64,
     /// Live sessions, when the store can tell.
     pub(crate) sessions: Option<usize>,
@@ -205,10 +207,11 @@ impl LoginSnapshot {
              ferrodash_logins_total{{outcome=\"success\"}} {}\n\
              ferrodash_logins_total{{outcome=\"failure\"}} {}\n\
              ferrodash_logins_total{{outcome=\"rate_limited\"}} {}\n\
+             ferrodash_logins_total{{outcome=\"busy\"}} {}\n\
              # HELP ferrodash_logouts_total Sessions ended by logging out.\n\
              # TYPE ferrodash_logouts_total counter\n\
              ferrodash_logouts_total {}\n",
-            self.succeeded, self.failed, self.limited, self.logouts
+            self.succeeded, self.failed, self.limited, self.busy, self.logouts
         );
         if let Some(sessions) = self.sessions {
             let _ = write!(

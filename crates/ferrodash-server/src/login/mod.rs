@@ -246,6 +246,8 @@ pub(crate) struct LoginCounts {
     pub(crate) succeeded: AtomicU64,
     pub(crate) failed: AtomicU64,
     pub(crate) limited: AtomicU64,
+    /// Refused with 503 while every password check was taken.
+    pub(crate) busy: AtomicU64,
     pub(crate) logouts: AtomicU64,
 }
 
@@ -297,6 +299,7 @@ impl LoginState {
             succeeded: read(&self.counts.succeeded),
             failed: read(&self.counts.failed),
             limited: read(&self.counts.limited),
+            busy: read(&self.counts.busy),
             logouts: read(&self.counts.logouts),
             sessions: if self.uses_sessions() {
                 self.sessions.count().await

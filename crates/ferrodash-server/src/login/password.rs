@@ -78,7 +78,9 @@ pub(crate) async fn check(
     }
     let checks = &login.password_checks;
     let Ok(Ok(_permit)) = tokio::time::timeout(checks.wait, checks.permits.acquire()).await else {
+        LoginCounts::add(&login.counts.busy);
         tracing::warn!(%address, "login refused: every password check is busy");
+        take_back(login, address, name).await;
         return Err(Refusal::Busy);
     };
     match credentials.verify(name, password).await {
@@ -94,6 +96,17 @@ pub(crate) async fn check(
             tracing::info!(%address, "login failed: wrong user name or password");
             Ok(None)
         }
-        Err(error) => Err(Refusal::DirectoryFailed(error.to_string())),
+        Err(error) => {
+            take_back(login, address, name).await;
+            Err(Refusal::DirectoryFailed(error.to_string()))
+        }
+    }
+}
+
+/// Takes back the limiter's count of an attempt whose password was never
+/// checked: the server's own trouble is no guess.
+async fn take_back(login: &LoginState, address: &str, name: &str) {
+    if let Err(error) = login.limiter.not_checked(address, name).await {
+        tracing::warn!(%error, "a login attempt that was not checked could not be taken back");
     }
 }

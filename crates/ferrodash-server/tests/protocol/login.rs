@@ -821,22 +821,24 @@ async fn behind_a_trusted_proxy_failed_logins_count_per_client() {
 }
 
 /// Credentials that take `delay` to answer "wrong", counting the checks.
+/// [`users`] whose every check takes `delay`, counted.
 struct Slow {
     delay: std::time::Duration,
     checks: std::sync::atomic::AtomicUsize,
+    users: Fixed,
 }
 
 impl Credentials for Slow {
     fn verify<'a>(
         &'a self,
-        _name: &'a str,
-        _password: &'a str,
+        name: &'a str,
+        password: &'a str,
     ) -> BoxFuture<'a, Result<Option<Principal>, CredentialsError>> {
         Box::pin(async move {
             self.checks
                 .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tokio::time::sleep(self.delay).await;
-            Ok(None)
+            self.users.verify(name, password).await
         })
     }
 }
@@ -845,6 +847,7 @@ fn slow(delay_ms: u64) -> std::sync::Arc<Slow> {
     std::sync::Arc::new(Slow {
         delay: std::time::Duration::from_millis(delay_ms),
         checks: std::sync::atomic::AtomicUsize::new(0),
+        users: users(),
     })
 }
 
@@ -937,6 +940,51 @@ async fn a_burst_of_logins_waits_for_a_few_password_checks_then_gets_503() {
     assert_eq!(busy.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(busy.header("retry-after").is_some());
     assert!(busy.text().contains("Logging in is not possible right now"));
+}
+
+/// A 503 because every password check was taken is the server's trouble,
+/// not a guess: it must not count towards the client's limit, nor slow the
+/// name down, and `/metrics` counts it as its own outcome.
+#[tokio::test(flavor = "multi_thread")]
+async fn logins_refused_while_busy_are_not_counted_against_the_user() {
+    let credentials = slow(300);
+    let app = builder(
+        Login::form(std::sync::Arc::clone(&credentials))
+            .trusted_proxies(["127.0.0.1".parse().unwrap()])
+            .password_checks(1, std::time::Duration::from_millis(50)),
+    )
+    .build()
+    .unwrap();
+    for round in 0..7 {
+        // Someone else's check holds the only permit while alice tries.
+        let blocker = tokio::spawn({
+            let app = app.clone();
+            async move {
+                let (client, name) = (format!("198.51.100.{round}"), format!("other{round}"));
+                login_through_proxy(&app, &client, &name, "y y y y").await
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let status = login_through_proxy(&app, "203.0.113.9", "alice", ALICE_PASSWORD).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "round {round}");
+        blocker.await.unwrap();
+    }
+    // Seven 503s later (the limit is 5), alice gets in at once.
+    let started = std::time::Instant::now();
+    assert_eq!(
+        login_through_proxy(&app, "203.0.113.9", "alice", ALICE_PASSWORD).await,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(1),
+        "no delay for her name: {:?}",
+        started.elapsed()
+    );
+    let client = TestClient::new(&app);
+    let samples = parse_metrics(&client.get("/metrics").await.text());
+    assert_eq!(samples["ferrodash_logins_total{outcome=busy}"], 7.0);
+    assert_eq!(samples["ferrodash_logins_total{outcome=rate_limited}"], 0.0);
+    assert_eq!(samples["ferrodash_logins_total{outcome=success}"], 1.0);
 }
 
 #[tokio::test(flavor = "multi_thread")]
