@@ -16,6 +16,8 @@ mod credentials;
 mod limiter;
 #[cfg(feature = "oidc")]
 mod oidc;
+#[cfg(feature = "users")]
+mod password_check;
 mod rate;
 mod redirect;
 mod redis_connection;

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use argon2::{Argon2, PasswordHasher};
 use ferrodash_data::{Bind, DataError, Query};
 use serde::Deserialize;
 
@@ -224,9 +224,7 @@ impl Users {
         let password = password.to_owned();
         let matches = off_the_runtime(move || {
             Ok(password.len() <= 4096
-                && Argon2::default()
-                    .verify_password(password.as_bytes(), stored.as_str())
-                    .is_ok())
+                && crate::password_check::verify(password.as_bytes(), &stored))
         })
         .await?;
         Ok(match row {
