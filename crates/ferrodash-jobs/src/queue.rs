@@ -116,6 +116,12 @@ pub trait JobQueue: Send + Sync + 'static {
         0
     }
 
+    /// The server is stopping: this process takes no more jobs from a
+    /// shared queue (the other processes run them), while the jobs it runs
+    /// finish. Jobs waiting in an in-process queue still run, since no
+    /// other process could.
+    fn stop_taking(&self) {}
+
     /// Whether several processes share the queue: job handles must then be
     /// signed with a key every process has.
     fn is_shared(&self) -> bool {

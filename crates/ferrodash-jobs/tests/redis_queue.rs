@@ -335,3 +335,142 @@ async fn a_queue_without_redis_fails_to_connect_with_a_clear_error() {
         "{error}"
     );
 }
+
+/// One user's jobs not ended are capped across every process, and a job
+/// that ends (done or cancelled) frees its place; other users and jobs
+/// without a user are not counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_jobs_are_capped_across_processes() {
+    let prefix = prefix("quota");
+    let (a, _) = queue(SHARED_REDIS, &prefix, 2_000).await;
+    let (b, _) = queue(SHARED_REDIS, &prefix, 2_000).await;
+    let (a, b) = (a.with_limits(100, 2), b.with_limits(100, 2));
+    let long = || job(100, 100, Duration::from_secs(30));
+    let first = long().with_owner("ada");
+    a.start(first.clone()).await.unwrap();
+    b.start(long().with_owner("ada")).await.unwrap();
+    // The third through either process is refused.
+    for queue in [&a, &b] {
+        let refused = queue.start(long().with_owner("ada")).await.unwrap_err();
+        assert!(
+            matches!(refused, JobError::QuotaExceeded { limit: 2 }),
+            "{refused}"
+        );
+    }
+    b.start(long().with_owner("bob")).await.unwrap();
+    b.start(long()).await.unwrap();
+    // A cancelled job frees its place at once.
+    b.cancel(&first.id).await.unwrap();
+    a.start(long().with_owner("ada")).await.unwrap();
+    // A job that ran to its end frees it too.
+    let prefix = self::prefix("quota-done");
+    let (c, _) = queue(SHARED_REDIS, &prefix, 2_000).await;
+    let c = c.with_limits(100, 1);
+    let short = job(1, 10, Duration::from_secs(30)).with_owner("ada");
+    c.start(short.clone()).await.unwrap();
+    assert!(matches!(
+        c.start(long().with_owner("ada")).await,
+        Err(JobError::QuotaExceeded { limit: 1 })
+    ));
+    let (end, _) = poll_to_end(&c, &short.id, Duration::from_secs(20)).await;
+    assert!(matches!(end, JobPoll::Finished { .. }), "{end:?}");
+    c.start(long().with_owner("ada")).await.unwrap();
+    for queue in [&a, &b, &c] {
+        queue.stop_taking();
+    }
+}
+
+/// A user's place is given back when the job's deadline passes, even if
+/// its record vanished without ending (flushed, say).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_users_place_comes_back_at_the_jobs_deadline() {
+    let prefix = prefix("quota-deadline");
+    let (a, _) = queue(SHARED_REDIS, &prefix, 2_000).await;
+    a.stop_taking();
+    let a = a.with_limits(100, 1);
+    let lost = job(1, 10, Duration::from_millis(400)).with_owner("ada");
+    a.start(lost.clone()).await.unwrap();
+    let client = redis::Client::open(SHARED_REDIS).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let _: i64 = redis::cmd("DEL")
+        .arg(format!("{prefix}job:{}", lost.id))
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    assert!(matches!(
+        a.start(job(1, 10, Duration::from_secs(5)).with_owner("ada"))
+            .await,
+        Err(JobError::QuotaExceeded { .. })
+    ));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    a.start(job(1, 10, Duration::from_secs(5)).with_owner("ada"))
+        .await
+        .unwrap();
+}
+
+/// The queue holds at most `max_jobs` jobs not ended, whoever started them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_shared_queue_is_capped() {
+    let prefix = prefix("full");
+    let (a, _) = queue(SHARED_REDIS, &prefix, 2_000).await;
+    // Nobody takes jobs: they stay waiting.
+    a.stop_taking();
+    let a = a.with_limits(3, 8);
+    for _ in 0..3 {
+        a.start(job(1, 10, Duration::from_secs(30))).await.unwrap();
+    }
+    let refused = a
+        .start(job(1, 10, Duration::from_secs(30)))
+        .await
+        .unwrap_err();
+    assert!(matches!(refused, JobError::Full { limit: 3 }), "{refused}");
+}
+
+/// A process told to stop taking jobs runs none of those started after,
+/// and another process of the app runs them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopping_process_leaves_new_jobs_to_the_others() {
+    let prefix = prefix("drain");
+    let (a, run_a) = queue(SHARED_REDIS, &prefix, 600).await;
+    let running = job(5, 100, Duration::from_secs(30));
+    a.start(running.clone()).await.unwrap();
+    // Wait until a runs it, then stop taking.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while a.running() == 0 {
+        assert!(Instant::now() < deadline, "a never took the job");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    a.stop_taking();
+    // Let a's reader see the flag (it blocks at most its block time).
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let later: Vec<Job> = (0..4)
+        .map(|_| job(1, 10, Duration::from_secs(30)))
+        .collect();
+    for job in &later {
+        a.start(job.clone()).await.unwrap();
+    }
+    // The job a was running still ends there.
+    let (end, _) = poll_to_end(&a, &running.id, Duration::from_secs(20)).await;
+    assert!(matches!(end, JobPoll::Finished { .. }), "{end:?}");
+    assert_eq!(run_a.completions_of(&running.id), 1);
+    // Nothing new ran in a; b, started now, runs them all.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    for job in &later {
+        assert_eq!(run_a.completions_of(&job.id), 0);
+        assert_eq!(
+            a.poll(&job.id).await.unwrap(),
+            JobPoll::Running {
+                progress: None,
+                side_updates: Vec::new()
+            }
+        );
+    }
+    let (b, run_b) = queue(SHARED_REDIS, &prefix, 600).await;
+    for job in &later {
+        let (end, _) = poll_to_end(&b, &job.id, Duration::from_secs(20)).await;
+        assert!(matches!(end, JobPoll::Finished { .. }), "{end:?}");
+        assert_eq!(run_a.completions_of(&job.id), 0);
+        assert_eq!(run_b.completions_of(&job.id), 1);
+    }
+    b.stop_taking();
+}

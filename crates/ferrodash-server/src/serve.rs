@@ -4,6 +4,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -46,6 +47,14 @@ impl App {
             self.inner.config.routes_pathname_prefix
         );
         let limits = self.inner.config.limits.clone();
+        // From the signal on, a shared queue's jobs go to the other processes.
+        let shutdown = {
+            let queue = Arc::clone(&self.inner.queue);
+            async move {
+                shutdown.await;
+                queue.stop_taking();
+            }
+        };
         let stopping = serve_router_on(self.router(), listener, &limits, shutdown).await?;
         let deadline = stopping + limits.shutdown_grace;
         // Background jobs under way finish (their side effects included)

@@ -5,6 +5,7 @@ mod worker;
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ struct Settings {
     concurrency: usize,
     keep: Duration,
     block: Duration,
+    max_jobs: usize,
+    max_per_owner: usize,
 }
 
 impl Default for Settings {
@@ -42,6 +45,8 @@ impl Default for Settings {
             concurrency: 32,
             keep: Duration::from_secs(600),
             block: Duration::from_secs(2),
+            max_jobs: 10_000,
+            max_per_owner: 8,
         }
     }
 }
@@ -85,6 +90,11 @@ impl Keys {
     fn side(&self, job_id: &str) -> String {
         format!("{}job:{job_id}:side", self.prefix)
     }
+
+    /// The set of `owner`'s jobs that have not ended.
+    fn owner(&self, owner: &str) -> String {
+        format!("{}user:{owner}", self.prefix)
+    }
 }
 
 /// A job this process runs.
@@ -98,11 +108,18 @@ struct Running {
 struct Local {
     executor: OnceLock<Arc<dyn JobExecutor>>,
     running: Mutex<HashMap<String, Running>>,
+    /// The server is stopping: take no more jobs from the stream.
+    draining: AtomicBool,
 }
 
 impl Local {
     fn running(&self) -> MutexGuard<'_, HashMap<String, Running>> {
         self.running.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether the server is stopping (see [`JobQueue::stop_taking`]).
+    fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::Relaxed)
     }
 
     /// Stops a job this process runs, if it does.
@@ -245,6 +262,21 @@ impl RedisJobQueue {
         self
     }
 
+    /// At most `max_jobs` jobs waiting or running across every process
+    /// (default 10,000), and at most `max_per_owner` of them per user
+    /// (default 8; jobs started with [`Job::with_owner`]). Past them a
+    /// start is refused with [`JobError::Full`] or
+    /// [`JobError::QuotaExceeded`]. Every process of an app should use the
+    /// same limits.
+    ///
+    /// [`Job::with_owner`]: crate::Job::with_owner
+    #[must_use]
+    pub fn with_limits(mut self, max_jobs: usize, max_per_owner: usize) -> Self {
+        self.settings.max_jobs = max_jobs.max(1);
+        self.settings.max_per_owner = max_per_owner.max(1);
+        self
+    }
+
     /// This process's name in the consumer group.
     #[must_use]
     pub fn consumer(&self) -> &str {
@@ -284,9 +316,11 @@ impl JobQueue for RedisJobQueue {
     fn start(&self, job: Job) -> BoxFuture<'_, Result<(), JobError>> {
         Box::pin(async move {
             let mut connection = self.connection.clone();
+            let owner = job.owner.as_deref();
             let created: i64 = scripts::START
                 .key(self.keys.record(&job.id))
                 .key(&self.keys.stream)
+                .key(self.keys.owner(owner.unwrap_or_default()))
                 .arg(&job.id)
                 .arg(&job.callback)
                 .arg(&job.payload)
@@ -294,13 +328,21 @@ impl JobQueue for RedisJobQueue {
                 .arg(Settings::millis(job.idle_limit()))
                 .arg(self.settings.max_attempts)
                 .arg(self.keep_ms())
+                .arg(if owner.is_some() { "1" } else { "0" })
+                .arg(self.settings.max_per_owner)
+                .arg(self.settings.max_jobs)
                 .invoke_async(&mut connection)
                 .await
                 .map_err(unavailable)?;
-            if created == 1 {
-                Ok(())
-            } else {
-                Err(corrupt(&job.id, "a job with this id exists already"))
+            match created {
+                1 => Ok(()),
+                -1 => Err(JobError::QuotaExceeded {
+                    limit: self.settings.max_per_owner,
+                }),
+                -2 => Err(JobError::Full {
+                    limit: self.settings.max_jobs,
+                }),
+                _ => Err(corrupt(&job.id, "a job with this id exists already")),
             }
         })
     }
@@ -379,6 +421,10 @@ impl JobQueue for RedisJobQueue {
 
     fn is_shared(&self) -> bool {
         true
+    }
+
+    fn stop_taking(&self) {
+        self.local.draining.store(true, Ordering::Relaxed);
     }
 
     fn ready(&self) -> BoxFuture<'_, Result<(), JobError>> {

@@ -15,10 +15,15 @@
 //! | `polled` | the page's last poll (ms) |
 //! | `owner`, `lease` | the worker running it, and until when its lease holds (ms) |
 //! | `msg` | the stream entry that carries it to a worker |
+//! | `quota` | the key of its user's set of jobs, when it has a user |
 //! | `progress` | progress not yet polled (JSON) |
 //! | `outcome` | how it ended (JSON), once terminal |
 //!
-//! Side updates wait in a list, `<prefix>job:<id>:side`. The stream
+//! A user's jobs that have not ended are a sorted set,
+//! `<prefix>user:<user>`, of their records' keys scored by their
+//! deadlines: a job leaves it when it ends, or when its deadline passes
+//! (its record may have vanished without ending). Side updates wait in a
+//! list, `<prefix>job:<id>:side`. The stream
 //! `<prefix>stream` carries job ids to the consumer group `workers`; an
 //! entry is acknowledged and deleted when its job reaches a terminal state.
 
@@ -37,6 +42,8 @@ local function terminal(record, side, stream, group, msg, state, outcome, keep)
   redis.call('HSET', record, 'state', state, 'outcome', outcome)
   redis.call('HDEL', record, 'owner', 'lease')
   redis.call('PEXPIRE', record, keep)
+  local quota = redis.call('HGET', record, 'quota')
+  if quota then redis.call('ZREM', quota, record) end
   if redis.call('EXISTS', side) == 1 then redis.call('PEXPIRE', side, keep) end
   if msg then
     redis.call('XACK', stream, group, msg)
@@ -52,18 +59,32 @@ fn script(body: &str) -> Script {
     Script::new(&format!("{PRELUDE}{body}"))
 }
 
-/// Queues a job. KEYS: record, stream. ARGV: id, callback, payload,
-/// timeout_ms, idle_ms, max_attempts, keep_ms. Returns 1, or 0 when the id
-/// is taken.
+/// Queues a job. KEYS: record, stream, the user's set (any key when the
+/// job has no user). ARGV: id, callback, payload, timeout_ms, idle_ms,
+/// max_attempts, keep_ms, whether it has a user (`1` or `0`), the most
+/// jobs a user may have, the most jobs not ended. Returns 1; 0 when the id
+/// is taken; -1 when the user has their most; -2 when the queue is full.
 pub(super) static START: LazyLock<Script> = LazyLock::new(|| {
     script(
         r"
 local now = now_ms()
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+-- The stream holds an entry per job not ended.
+if redis.call('XLEN', KEYS[2]) >= tonumber(ARGV[10]) then return -2 end
 local timeout = tonumber(ARGV[4])
+local has_user = ARGV[8] == '1'
+if has_user then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+  if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[9]) then return -1 end
+end
 redis.call('HSET', KEYS[1], 'state', 'queued', 'callback', ARGV[2], 'payload', ARGV[3],
   'attempts', 0, 'max_attempts', ARGV[6], 'deadline', now + timeout, 'timeout_ms', timeout,
   'idle_ms', ARGV[5], 'polled', now)
+if has_user then
+  redis.call('HSET', KEYS[1], 'quota', KEYS[3])
+  redis.call('ZADD', KEYS[3], now + timeout, KEYS[1])
+  if redis.call('PTTL', KEYS[3]) < timeout then redis.call('PEXPIRE', KEYS[3], timeout) end
+end
 local msg = redis.call('XADD', KEYS[2], '*', 'job', ARGV[1])
 redis.call('HSET', KEYS[1], 'msg', msg)
 redis.call('PEXPIRE', KEYS[1], timeout + tonumber(ARGV[7]))

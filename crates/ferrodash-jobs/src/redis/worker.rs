@@ -344,6 +344,10 @@ async fn read(worker: Arc<Worker>) {
     let mut last_reap: Option<Instant> = None;
     while worker.executor().is_some() {
         let mut slots = worker.slots().await;
+        if worker.queue.local.is_draining() {
+            tracing::info!("job queue: the server is stopping; this process takes no more jobs");
+            return;
+        }
         let reader = match &mut connection {
             Some(reader) => reader,
             None => match worker
@@ -401,6 +405,11 @@ async fn read(worker: Arc<Worker>) {
         match reply {
             Ok(reply) => {
                 outage.ok("reading jobs");
+                if worker.queue.local.is_draining() {
+                    // Delivered while the server began to stop: left pending,
+                    // another process takes them over once they are idle.
+                    continue;
+                }
                 for entry in reply.into_iter().flat_map(|r| r.keys).flat_map(|k| k.ids) {
                     let (Some(job_id), Some(slot)) = (entry.get::<String>("job"), slots.pop())
                     else {
