@@ -85,6 +85,8 @@ pub(crate) struct AppInner {
     pub(crate) readiness: Vec<(String, ReadinessCheck)>,
     /// The permits of the cap on requests at once.
     pub(crate) request_permits: crate::limits::RequestPermits,
+    /// One per open WebSocket connection.
+    pub(crate) websocket_permits: crate::limits::RequestPermits,
     /// The app's own metrics, appended to `/metrics`.
     pub(crate) metric_sources: Vec<MetricSource>,
     /// Whether `_dash-ws-callback` is served (WebSocket callbacks).
@@ -828,6 +830,8 @@ impl AppBuilder {
         let reload = ReloadState::new(assets);
         let request_permits =
             crate::limits::RequestPermits::new(self.config.limits.max_concurrent_requests);
+        let websocket_permits =
+            crate::limits::RequestPermits::new(self.config.limits.max_websocket_connections);
         let app = App {
             inner: Arc::new(AppInner {
                 config: self.config,
@@ -850,6 +854,7 @@ impl AppBuilder {
                 metrics,
                 readiness: self.readiness,
                 request_permits,
+                websocket_permits,
                 metric_sources: self.metric_sources,
                 assets_prefix,
                 websocket,

@@ -37,6 +37,11 @@ pub struct Limits {
     /// answered 503 with `Retry-After` at once, rather than queued where
     /// they would time out anyway. `/health` and `/ready` are not counted.
     pub max_concurrent_requests: usize,
+    /// How many WebSocket connections (for `websocket` callbacks) stay open
+    /// at once (default 1024). A socket lives as long as its page, so they
+    /// are counted apart from requests; past the limit the handshake is
+    /// answered 503 with `Retry-After`.
+    pub max_websocket_connections: usize,
     /// How long [`App::serve`] lets the requests under way finish after
     /// SIGTERM or Ctrl-C before it stops (default 30 s).
     pub shutdown_grace: Duration,
@@ -49,6 +54,7 @@ impl Default for Limits {
             body_read_timeout: Duration::from_secs(30),
             callback_timeout: Duration::from_secs(60),
             max_concurrent_requests: 1024,
+            max_websocket_connections: 1024,
             shutdown_grace: Duration::from_secs(30),
         }
     }
@@ -139,13 +145,19 @@ pub(crate) async fn guard_body(
     }
 }
 
-/// The permits of [`Limits::max_concurrent_requests`].
+/// The permits of [`Limits::max_concurrent_requests`] or
+/// [`Limits::max_websocket_connections`].
 #[derive(Debug, Clone)]
 pub(crate) struct RequestPermits(Arc<Semaphore>);
 
 impl RequestPermits {
     pub(crate) fn new(limit: usize) -> Self {
         Self(Arc::new(Semaphore::new(limit.max(1))))
+    }
+
+    /// A permit held until it is dropped, when one is free.
+    pub(crate) fn try_take(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        self.0.clone().try_acquire_owned().ok()
     }
 }
 
@@ -161,7 +173,7 @@ pub(crate) async fn limit_concurrency(
     if path.ends_with("/health") || path.ends_with("/ready") {
         return next.run(request).await;
     }
-    let Ok(_permit) = app.inner.request_permits.0.clone().try_acquire_owned() else {
+    let Some(_permit) = app.inner.request_permits.try_take() else {
         let limit = app.inner.config.limits.max_concurrent_requests;
         tracing::warn!(limit, "request refused: the server is at its limit");
         return ProtocolError::Busy { limit }.into_response();

@@ -133,6 +133,15 @@ pub enum ProtocolError {
         /// The limit of requests at once.
         limit: usize,
     },
+    /// As many WebSocket connections are open as the server keeps at once
+    /// (503 with `Retry-After`).
+    #[error(
+        "the server is busy: {limit} WebSocket connections are open, the most it keeps; try again shortly"
+    )]
+    TooManySockets {
+        /// The limit of connections at once.
+        limit: usize,
+    },
 }
 
 impl ProtocolError {
@@ -150,7 +159,9 @@ impl ProtocolError {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Csrf(_) | Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::LoginRequired => StatusCode::UNAUTHORIZED,
-            Self::Unavailable(_) | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable(_) | Self::Busy { .. } | Self::TooManySockets { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             Self::TooManyJobs { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::CallbackTimeout { .. } => StatusCode::GATEWAY_TIMEOUT,
@@ -181,7 +192,7 @@ impl ProtocolError {
             Self::LoginRequired => "login_required",
             Self::Forbidden { .. } => "forbidden",
             Self::Unavailable(_) => "unavailable",
-            Self::Busy { .. } => "busy",
+            Self::Busy { .. } | Self::TooManySockets { .. } => "busy",
             Self::TooManyJobs { .. } => "too_many_jobs",
             Self::BodyTimeout { .. } => "body_timeout",
             Self::CallbackTimeout { .. } => "callback_timeout",
@@ -198,7 +209,7 @@ impl ProtocolError {
 
 impl IntoResponse for ProtocolError {
     fn into_response(self) -> Response {
-        if let Self::Unavailable(_) | Self::Busy { .. } = &self {
+        if let Self::Unavailable(_) | Self::Busy { .. } | Self::TooManySockets { .. } = &self {
             tracing::warn!(error = %self, "request refused: a service is unavailable");
             let mut response = json_error(self.status(), self.code(), &self.to_string());
             response

@@ -168,6 +168,9 @@ pub(crate) fn add_page_callbacks(
     };
     callbacks.push(
         Callback::new(router)
+            // Its metrics label and its name in errors (the closure's type
+            // name would be `…::install::{{closure}}`).
+            .name("pages_router")
             .output(CONTENT_ID, "children")
             .output(STORE_ID, "data")
             .input(LOCATION_ID, "pathname")

@@ -83,6 +83,11 @@ pub(crate) async fn upgrade(
         )
         .into_response();
     }
+    // Held for as long as the socket is open.
+    let Some(permit) = app.inner.websocket_permits.try_take() else {
+        let limit = config.limits.max_websocket_connections;
+        return ProtocolError::TooManySockets { limit }.into_response();
+    };
     let session = app.inner.login.as_deref().and_then(|login| {
         login
             .uses_sessions()
@@ -97,7 +102,10 @@ pub(crate) async fn upgrade(
     };
     upgrade
         .max_message_size(config.max_body_bytes)
-        .on_upgrade(move |socket| connection::serve(socket, peer))
+        .on_upgrade(move |socket| async move {
+            connection::serve(socket, peer).await;
+            drop(permit);
+        })
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ferrodash_components::{dcc, html};
-use ferrodash_server::{App, Callback, DevTools};
-use ferrodash_testing::client::TestClient;
+use ferrodash_server::{App, Callback, DevTools, Page};
+use ferrodash_testing::client::{CallbackCall, TestClient};
 use serde_json::{Value, json};
 
 use crate::support::{TempDir, echo, echo_app, echo_builder};
@@ -372,4 +372,30 @@ async fn reload_hash_answers_per_spec() {
     assert_eq!(changed["files"][0]["is_css"], true);
     // Reset after it was read.
     assert_eq!(client.get("/_reload-hash").await.json()["hard"], false);
+}
+
+/// The multi-page router's callback is in `/metrics` under a name an
+/// operator can read, not its closure's type name.
+#[tokio::test]
+async fn the_page_router_has_a_readable_metrics_label() {
+    let app = App::builder()
+        .assets_folder("/nonexistent-ferrodash-assets")
+        .metrics_endpoint(true)
+        .page(Page::new("/", || html::h1("Home").into()))
+        .page(Page::new("/other", || html::h1("Other").into()))
+        .build()
+        .unwrap();
+    let client = TestClient::new(&app);
+    let route = CallbackCall::new()
+        .output("_pages_content", "children")
+        .output("_pages_store", "data")
+        .input("_pages_location", "pathname", json!("/other"))
+        .input("_pages_location", "search", json!(""));
+    assert!(client.call(&route).await.text().contains("Other"));
+    let metrics = client.get("/metrics").await.text();
+    assert!(
+        metrics.contains("ferrodash_callback_duration_seconds_count{callback=\"pages_router\"} 1"),
+        "{metrics}"
+    );
+    assert!(!metrics.contains("closure"), "{metrics}");
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ferrodash_components::{dcc, html};
 use ferrodash_core::{CallbackError, PreventUpdate};
-use ferrodash_server::{App, AppBuilder, Callback, Input, Live, SetProps};
+use ferrodash_server::{App, AppBuilder, Callback, Input, Limits, Live, SetProps};
 use ferrodash_testing::client::TestClient;
 use ferrodash_testing::server::{RunningServer, spawn_router};
 use futures_util::{SinkExt, StreamExt};
@@ -379,6 +379,44 @@ async fn malformed_and_binary_frames_close_the_socket_with_a_reason() {
         match closed {
             Some(Ok(Message::Close(Some(frame)))) => assert_eq!(u16::from(frame.code), code),
             other => panic!("{other:?}"),
+        }
+    }
+}
+
+/// Open sockets are capped apart from requests: past the cap a handshake
+/// gets 503, plain requests still go through, and a closed socket gives
+/// its place back.
+#[tokio::test(flavor = "multi_thread")]
+async fn open_sockets_are_capped_and_a_closed_one_frees_its_place() {
+    let mut limits = Limits::default();
+    limits.max_websocket_connections = 2;
+    let app = builder(&Ticks::default()).limits(limits).build().unwrap();
+    let server = serve(&app).await;
+    let mut first = connect(&server, Some("own"), &csrf_cookie()).await.unwrap();
+    let _second = connect(&server, Some("own"), &csrf_cookie()).await.unwrap();
+    assert_eq!(
+        connect(&server, Some("own"), &csrf_cookie()).await.err(),
+        Some(503)
+    );
+    // Plain HTTP is not held up by the sockets.
+    assert_eq!(reqwest_get(&server.url("/")).await, 200);
+    // The open sockets still work.
+    send(&mut first, request("c-1", &shout_payload("still"))).await;
+    let (answer, _) = answer_to(&mut first, "c-1").await;
+    assert_eq!(
+        answer["payload"]["data"]["response"]["out"]["children"],
+        "STILL"
+    );
+    first.close(None).await.unwrap();
+    drop(first);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match connect(&server, Some("own"), &csrf_cookie()).await {
+            Ok(_third) => break,
+            Err(503) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            Err(status) => panic!("the closed socket's place never came back: {status}"),
         }
     }
 }
