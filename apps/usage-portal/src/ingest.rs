@@ -138,36 +138,36 @@ impl IngestMetrics {
                 n.load(Ordering::Relaxed)
             );
         }
-        let gauges: [(&str, &str, &str, i64); 5] = [
+        let gauges: [(&str, &str, &str, String); 5] = [
             (
                 "usage_ingest_records_fetched_total",
                 "counter",
                 "Usage records fetched from the platform.",
-                i64::try_from(self.records_fetched.load(Ordering::Relaxed)).unwrap_or(i64::MAX),
+                self.records_fetched.load(Ordering::Relaxed).to_string(),
             ),
             (
                 "usage_ingest_records_changed_total",
                 "counter",
                 "Usage records added or changed in the database.",
-                i64::try_from(self.records_changed.load(Ordering::Relaxed)).unwrap_or(i64::MAX),
+                self.records_changed.load(Ordering::Relaxed).to_string(),
             ),
             (
                 "usage_ingest_last_success_timestamp_seconds",
                 "gauge",
                 "When the last successful run ended (0: none yet).",
-                self.last_success_ms.load(Ordering::Relaxed) / 1000,
+                seconds(self.last_success_ms.load(Ordering::Relaxed)),
             ),
             (
                 "usage_ingest_last_duration_seconds",
                 "gauge",
                 "How long the last run took.",
-                self.last_duration_ms.load(Ordering::Relaxed) / 1000,
+                seconds(self.last_duration_ms.load(Ordering::Relaxed)),
             ),
             (
                 "usage_ingest_running",
                 "gauge",
                 "1 while a run of this process is under way.",
-                i64::from(self.running.load(Ordering::Relaxed)),
+                u8::from(self.running.load(Ordering::Relaxed)).to_string(),
             ),
         ];
         for (name, kind, help, value) in gauges {
@@ -178,6 +178,14 @@ impl IngestMetrics {
         }
         out
     }
+}
+
+/// Milliseconds as seconds with their fraction (`1234` is `1.234`): a run
+/// of 400 ms is not 0 s.
+fn seconds(ms: i64) -> String {
+    let sign = if ms < 0 { "-" } else { "" };
+    let ms = ms.unsigned_abs();
+    format!("{sign}{}.{:03}", ms / 1000, ms % 1000)
 }
 
 /// Runs ingestion for one portal process.
@@ -443,4 +451,34 @@ fn check_consistency(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::{IngestMetrics, seconds};
+
+    #[test]
+    fn durations_keep_their_fraction_of_a_second() {
+        assert_eq!(seconds(0), "0.000");
+        assert_eq!(seconds(400), "0.400");
+        assert_eq!(seconds(61_005), "61.005");
+        assert_eq!(seconds(-1_500), "-1.500");
+        let metrics = IngestMetrics::default();
+        metrics.last_duration_ms.store(400, Ordering::Relaxed);
+        metrics
+            .last_success_ms
+            .store(1_764_806_400_250, Ordering::Relaxed);
+        let text = metrics.render();
+        assert!(
+            text.contains("\nusage_ingest_last_duration_seconds 0.400\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("\nusage_ingest_last_success_timestamp_seconds 1764806400.250\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nusage_ingest_running 0\n"), "{text}");
+    }
 }

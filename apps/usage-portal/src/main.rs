@@ -19,7 +19,7 @@
 //! | variable | default | |
 //! | --- | --- | --- |
 //! | `PORTAL_ADDR` | `127.0.0.1:8050` | where to listen |
-//! | `PORTAL_LOG` | `info` | log filter |
+//! | `PORTAL_LOG` | `info` | log filter (the PDF renderer's driver logs errors only, unless the filter names `chromiumoxide`) |
 //! | `PORTAL_LOG_FORMAT` | `text` | `text`, or `json` for one JSON object per line |
 //! | `PORTAL_DATABASE_URL` | `sqlite://usage-portal.db` | the portal's database (secret) |
 //! | `PORTAL_PLATFORM_URL` | (none: a stand-in API with made-up data) | the platform API's base URL |
@@ -80,6 +80,18 @@ fn command() -> Result<Command, String> {
             "usage: usage-portal [serve | backfill [DAYS] | ingest [DAYS]] (got `{}`)",
             args.join(" ")
         )),
+    }
+}
+
+/// The log filter with the PDF renderer's browser driver (chromiumoxide)
+/// at errors only, unless the filter says otherwise: it warns of every
+/// DevTools event newer than its protocol types (it drops them, and the PDF
+/// is right), hundreds per export with a recent Chromium.
+fn quiet_pdf_driver(filter: String) -> String {
+    if filter.contains("chromiumoxide") {
+        filter
+    } else {
+        format!("{filter},chromiumoxide::handler=error")
     }
 }
 
@@ -183,6 +195,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Some(schedule), Some(monthly)) = (schedule, monthly) else {
         return Err("a schedule did not parse".into());
     };
+    let log = quiet_pdf_driver(log);
     if log_format == "json" {
         tracing_subscriber::fmt().json().with_env_filter(log).init();
     } else {
@@ -342,5 +355,21 @@ async fn one_run(
             Ok(())
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quiet_pdf_driver;
+
+    #[test]
+    fn the_pdf_driver_logs_errors_only_unless_the_filter_names_it() {
+        let filter = quiet_pdf_driver("info".to_owned());
+        assert_eq!(filter, "info,chromiumoxide::handler=error");
+        assert!(tracing_subscriber::EnvFilter::try_new(&filter).is_ok());
+        assert_eq!(
+            quiet_pdf_driver("warn,chromiumoxide=debug".to_owned()),
+            "warn,chromiumoxide=debug"
+        );
     }
 }
