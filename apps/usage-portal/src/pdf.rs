@@ -30,10 +30,14 @@ pub enum PrintError {
     )]
     Browser(String),
     /// The view did not finish drawing in time.
-    #[error("the report did not finish drawing within {after:?} ({state})")]
+    #[error(
+        "the report did not finish drawing within {after:?} (waiting for the title {expected:?}; {state})"
+    )]
     Timeout {
         /// How long the printer waited.
         after: Duration,
+        /// The title the view was to show.
+        expected: String,
         /// What the page showed then: its title, figures and loading parts.
         state: String,
     },
@@ -77,7 +81,7 @@ const PAGE_STATE: &str = "(() => {\
     const plots = [...document.querySelectorAll('.js-plotly-plot')];\
     const drawn = plots.filter((p) => p._fullData && p._fullData.length > 0).length;\
     const loading = document.querySelectorAll('[data-dash-is-loading=\"true\"]').length;\
-    return `title ${JSON.stringify(title)}, ${drawn} of ${plots.length} figures drawn, ${loading} parts loading`;\
+    return `title ${JSON.stringify(title)}, ${drawn} of ${plots.length} figures drawn, ${loading} parts loading, address ${location.search}`;\
 })()";
 
 /// Prints report views to PDF, one at a time.
@@ -191,6 +195,7 @@ impl Printer {
                     .unwrap_or_else(|e| format!("the page could not be read: {e}"));
                 return Err(PrintError::Timeout {
                     after: self.timeout,
+                    expected: title.to_owned(),
                     state,
                 });
             }

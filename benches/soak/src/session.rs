@@ -661,7 +661,10 @@ impl Session {
         // The initial calls of the callbacks whose inputs are now on the page.
         let body = page.specs.account_options.body(
             vec![prop("_pages_location", "pathname", Some(&json!("/")))],
-            vec![],
+            vec![
+                prop("account", "value", view.account.as_ref()),
+                prop("_pages_location", "search", Some(&json!(""))),
+            ],
             &[],
         );
         let accounts = self.callback("cb_account_options", &query, body).await?;
@@ -695,11 +698,20 @@ impl Session {
     ) -> Result<(), Stop> {
         let body = page.specs.project_options.body(
             vec![prop("account", "value", view.account.as_ref())],
-            vec![],
+            vec![
+                prop("projects", "value", view.projects.as_ref()),
+                prop("_pages_location", "search", Some(&json!(""))),
+            ],
             changed,
         );
         let query = format!("endId={}", page.end_id);
         let answer = self.callback("cb_project_options", &query, body).await?;
+        // The callback sets the picker's value with its options, as the
+        // page then holds it.
+        let value = at(&answer, "/response/projects/value");
+        if !value.is_null() {
+            view.projects = Some(value.clone());
+        }
         view.project_ids = at(&answer, "/response/projects/options")
             .as_array()
             .map(|o| o.iter().map(|p| at(p, "/value").clone()).collect())

@@ -225,11 +225,32 @@ async fn report(
     ))
 }
 
+/// The value of the query parameter `key` in `search` (`?a=1&b=2`), read
+/// as the page's shareable address writes it: JSON when it is JSON, else
+/// the text itself.
+fn query_value(search: Option<&str>, key: &str) -> Option<Value> {
+    let search = search?.trim_start_matches('?');
+    url::form_urlencoded::parse(search.as_bytes())
+        .filter(|(k, _)| k == key)
+        .last()
+        .map(|(_, text)| serde_json::from_str(&text).unwrap_or(Value::String(text.into_owned())))
+}
+
+/// The account picker's options, and its value: the one picked, else the
+/// one the address names when the user may see it.
+///
+/// The value is set here, with the options, because a dropdown whose value
+/// is not among its options clears it: a shared address's account, set on
+/// the page before its options came, could be lost on a slow load. It is
+/// set even when unchanged, since the page may clear it after this
+/// callback read it.
 async fn account_options(
     Input(_path): Input<Option<String>>,
+    State(current): State<Option<Value>>,
+    State(search): State<Option<String>>,
     user: Principal,
     AppState(portal): AppState<Portal>,
-) -> Result<(Json<Value>, Json<Value>), CallbackError> {
+) -> Result<(Json<Value>, Json<Value>, Value), CallbackError> {
     let viewer = Viewer::of(&portal.store, &user).await?;
     // A customer with one account has nothing to pick.
     let style = if viewer.everything || viewer.accounts.len() > 1 {
@@ -237,17 +258,29 @@ async fn account_options(
     } else {
         json!({"display": "none"})
     };
-    Ok((Json(viewer.options()), Json(style)))
+    let allowed = |wanted: &Value| viewer.account(Some(wanted)).as_deref() == wanted.as_str();
+    let value = [current.clone(), query_value(search.as_deref(), "account")]
+        .into_iter()
+        .flatten()
+        .find(|wanted| !wanted.is_null() && allowed(wanted))
+        .unwrap_or(Value::Null);
+    Ok((Json(viewer.options()), Json(style), value))
 }
 
+/// The project picker's options for the account, and its value: the
+/// projects picked that the account has, else (on the account the address
+/// names) the address's projects. Set with the options, for the reason
+/// given at [`account_options`].
 async fn project_options(
     Input(account): Input<Option<Value>>,
+    State(current): State<Option<Value>>,
+    State(search): State<Option<String>>,
     user: Principal,
     AppState(portal): AppState<Portal>,
-) -> Result<Json<Value>, CallbackError> {
+) -> Result<(Json<Value>, Value), CallbackError> {
     let viewer = Viewer::of(&portal.store, &user).await?;
     let Some(account) = viewer.account(account.as_ref()) else {
-        return Ok(Json(json!([])));
+        return Ok((Json(json!([])), json!([])));
     };
     let projects = portal.store.projects_of(&account).await?;
     let many = account == EVERY_ACCOUNT;
@@ -262,7 +295,22 @@ async fn project_options(
             json!({"label": label, "value": p.id})
         })
         .collect();
-    Ok(Json(Value::Array(options)))
+    let search = search.as_deref();
+    // The address's projects belong to the account it names, only.
+    let same_account = query_value(search, "account")
+        .as_ref()
+        .and_then(Value::as_str)
+        == Some(account.as_str());
+    let from_address = same_account
+        .then(|| query_value(search, "projects"))
+        .flatten();
+    let picked = view::projects_of(current.as_ref(), &projects);
+    let value = if picked.is_empty() {
+        view::projects_of(from_address.as_ref(), &projects)
+    } else {
+        picked
+    };
+    Ok((Json(Value::Array(options)), json!(value)))
 }
 
 /// What the report does, for AI agents calling it as a tool.
@@ -373,12 +421,18 @@ pub fn callbacks(builder: AppBuilder) -> AppBuilder {
             Callback::new(account_options)
                 .output("account", "options")
                 .output("account-picker", "style")
-                .input(ferrodash::pages::LOCATION_ID, "pathname"),
+                .output("account", "value")
+                .input(ferrodash::pages::LOCATION_ID, "pathname")
+                .state("account", "value")
+                .state(ferrodash::pages::LOCATION_ID, "search"),
         )
         .callback(
             Callback::new(project_options)
                 .output("projects", "options")
-                .input("account", "value"),
+                .output("projects", "value")
+                .input("account", "value")
+                .state("projects", "value")
+                .state(ferrodash::pages::LOCATION_ID, "search"),
         )
         .callback(
             Callback::new(report)

@@ -46,11 +46,44 @@ fn export(
         .triggered("export-csv.n_clicks")
 }
 
-/// The project filter's options for an account value.
-fn project_options(account: &Value) -> CallbackCall {
+/// The project filter's options and value for an account value, with the
+/// projects picked and the page's address (`?account=…&projects=[…]`) as
+/// the browser holds them.
+fn project_options(account: &Value, projects: &Value) -> CallbackCall {
+    let address = address(account.as_str().unwrap_or("acc-01"), projects);
+    project_options_at(account, projects, &address)
+}
+
+/// A report page's address, as the page writes it.
+fn address(account: &str, projects: &Value) -> String {
+    format!(
+        "?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("account", account)
+            .append_pair("projects", &projects.to_string())
+            .finish()
+    )
+}
+
+/// [`project_options`] on the page opened at `address`.
+fn project_options_at(account: &Value, projects: &Value, address: &str) -> CallbackCall {
     CallbackCall::new()
         .output("projects", "options")
+        .output("projects", "value")
         .input("account", "value", account.clone())
+        .state("projects", "value", projects.clone())
+        .state("_pages_location", "search", json!(address))
+}
+
+/// The account picker's options and value on the page opened at `address`.
+fn account_options_at(account: &Value, address: &str) -> CallbackCall {
+    CallbackCall::new()
+        .output("account", "options")
+        .output("account-picker", "style")
+        .output("account", "value")
+        .input("_pages_location", "pathname", json!("/"))
+        .state("account", "value", account.clone())
+        .state("_pages_location", "search", json!(address))
 }
 
 /// Values a crafted request may carry where an account belongs.
@@ -181,8 +214,8 @@ async fn crafted_payloads_as_one_customer_return_none_of_anothers_rows() {
         .to_owned();
     let mut calls = Vec::new();
     for account in crafted_accounts(&others) {
-        calls.push(project_options(&account));
         for projects in crafted_projects(&their_projects, &own_projects) {
+            calls.push(project_options(&account, &projects));
             for (start, end) in crafted_days() {
                 calls.push(report(&account, &start, &end, &projects));
             }
@@ -246,4 +279,95 @@ async fn crafted_payloads_as_one_customer_return_none_of_anothers_rows() {
         }
     }
     assert!(shown > 50, "bluefin saw its own data in {shown} answers");
+}
+
+/// A shared address's filters are set again with their options: a page
+/// whose dropdowns cleared them (a dropdown drops a value not among its
+/// options, and the options come later) gets them back, only ever within
+/// what the user may see.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_shared_addresss_filters_come_back_with_their_options() {
+    let portal = TestPortal::start().await;
+    let store = portal.portal.store();
+    let ids = |projects: Vec<usage_portal::platform::Project>| -> Vec<String> {
+        projects.into_iter().map(|p| p.id).collect()
+    };
+    let own = ids(store.projects_of("acc-01").await.unwrap());
+    let theirs = ids(store.projects_of("acc-02").await.unwrap());
+    let northwind = client_for(&portal, "northwind").await;
+    let value = |answer: &TestResponse, id: &str| answer.json()["response"][id]["value"].clone();
+
+    // The dropdown was cleared: the address's projects come back.
+    let shared = json!([own[0]]);
+    let at = address("acc-01", &shared);
+    let answer = northwind
+        .call(&project_options_at(&json!("acc-01"), &json!([]), &at))
+        .await;
+    assert_eq!(value(&answer, "projects"), shared, "{}", answer.text());
+    // Projects picked on the page win over the address's.
+    let picked = json!([own[own.len() - 1]]);
+    let answer = northwind
+        .call(&project_options_at(&json!("acc-01"), &picked, &at))
+        .await;
+    assert_eq!(value(&answer, "projects"), picked);
+    // Another customer's projects in the address are dropped.
+    let mixed = json!([own[0], theirs[0]]);
+    let answer = northwind
+        .call(&project_options_at(
+            &json!("acc-01"),
+            &json!([]),
+            &address("acc-01", &mixed),
+        ))
+        .await;
+    assert_eq!(value(&answer, "projects"), json!([own[0]]));
+    // The address's projects are for the address's account only.
+    let answer = northwind
+        .call(&project_options_at(
+            &json!("acc-01"),
+            &json!([]),
+            &address("acc-02", &json!([own[0]])),
+        ))
+        .await;
+    assert_eq!(value(&answer, "projects"), json!([]));
+
+    // The account picker, cleared, comes back to the address's account;
+    // an account the user may not see is never set.
+    let ada = client_for(&portal, "admin").await;
+    let answer = ada
+        .call(&account_options_at(
+            &json!(null),
+            &address("acc-02", &json!([])),
+        ))
+        .await;
+    assert_eq!(
+        value(&answer, "account"),
+        json!("acc-02"),
+        "{}",
+        answer.text()
+    );
+    let answer = ada
+        .call(&account_options_at(
+            &json!("acc-03"),
+            &address("acc-02", &json!([])),
+        ))
+        .await;
+    assert_eq!(
+        value(&answer, "account"),
+        json!("acc-03"),
+        "the account picked wins"
+    );
+    let answer = northwind
+        .call(&account_options_at(
+            &json!(null),
+            &address("acc-02", &json!([])),
+        ))
+        .await;
+    assert_eq!(value(&answer, "account"), json!(null));
+    let answer = northwind
+        .call(&account_options_at(
+            &json!(null),
+            &address("acc-01", &json!([])),
+        ))
+        .await;
+    assert_eq!(value(&answer, "account"), json!("acc-01"));
 }
