@@ -7,8 +7,10 @@
 //! real handles of a job started just before for this input (its value is
 //! the body's `inputs[0].value`, so the job finishes, is prevented or is
 //! refused as that value says); with `{DONE}` anywhere in the query (it is
-//! removed), the job is left to run before the poll. Without real handles
-//! the fuzzer would only ever meet the signature check.
+//! removed), the job is left to run before the poll (a job that reported
+//! progress answers with it first, and with its result on the next poll;
+//! value 0 reports none). Without real handles the fuzzer would only ever
+//! meet the signature check.
 //!
 //! Invariant: as for `callback_body`, never a panic, never a 5xx, and
 //! every answer well formed.
