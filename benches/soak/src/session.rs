@@ -888,7 +888,10 @@ impl Session {
         let status = props_of(tree, "run-now-status").and_then(|p| p.get("children").cloned());
         let body = page.specs.account_options.body(
             vec![prop("_pages_location", "pathname", Some(&json!("/admin")))],
-            vec![],
+            vec![
+                prop("account", "value", None),
+                prop("_pages_location", "search", Some(&json!(""))),
+            ],
             &["_pages_location.pathname"],
         );
         self.callback("cb_account_options", &query, body).await?;
