@@ -296,11 +296,12 @@ async fn project_options(
         })
         .collect();
     let search = search.as_deref();
-    // The address's projects belong to the account it names, only.
-    let same_account = query_value(search, "account")
-        .as_ref()
-        .and_then(Value::as_str)
-        == Some(account.as_str());
+    // The address's projects belong to the account it names, or, naming
+    // none (a customer's own), to the one the page shows by default.
+    let same_account = match query_value(search, "account") {
+        None => viewer.account(None).as_deref() == Some(account.as_str()),
+        Some(named) => named.as_str() == Some(account.as_str()),
+    };
     let from_address = same_account
         .then(|| query_value(search, "projects"))
         .flatten();

@@ -320,6 +320,18 @@ async fn a_shared_addresss_filters_come_back_with_their_options() {
         ))
         .await;
     assert_eq!(value(&answer, "projects"), json!([own[0]]));
+    // An address without an account (a customer's own address: the
+    // account picker is hidden and left empty) is the default account's.
+    let own_address = format!(
+        "?{}",
+        url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("projects", &shared.to_string())
+            .finish()
+    );
+    let answer = northwind
+        .call(&project_options_at(&json!(null), &json!([]), &own_address))
+        .await;
+    assert_eq!(value(&answer, "projects"), shared, "{}", answer.text());
     // The address's projects are for the address's account only.
     let answer = northwind
         .call(&project_options_at(
