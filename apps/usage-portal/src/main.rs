@@ -83,12 +83,6 @@ fn command() -> Result<Command, String> {
     }
 }
 
-/// mimalloc hands freed memory back to the system within moments. Under
-/// glibc's allocator the portal's memory kept growing for a quarter of an
-/// hour under a steady load, held in per-thread arenas (benches/soak).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The log filter with the PDF renderer's browser driver (chromiumoxide)
 /// at errors only, unless the filter says otherwise: it warns of every
 /// DevTools event newer than its protocol types (it drops them, and the PDF
