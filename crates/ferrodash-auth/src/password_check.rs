@@ -18,8 +18,14 @@ use argon2::{Algorithm, Argon2, Block, Params, PasswordHash, Version};
 /// freed, not kept.
 const KEEP_AT_MOST_BLOCKS: usize = 64 * 1024;
 
-/// Work buffers not in use, at most one per core.
+/// Work buffers not in use, at most [`KEEP_AT_MOST`].
 static SPARE: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// How many spare buffers are kept: one per core (read once: on Linux it
+/// reads the cgroup files).
+static KEEP_AT_MOST: std::sync::LazyLock<usize> = std::sync::LazyLock::new(|| {
+    std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+});
 
 /// Whether `password` hashes to `stored`, a PHC string
 /// (`$argon2id$v=19$m=…,t=…,p=…$salt$hash`). A string that is no Argon2
@@ -72,9 +78,8 @@ fn give_back(mut memory: Vec<Block>) {
         return;
     }
     memory.fill(Block::new());
-    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
     let mut spare = SPARE.lock().unwrap_or_else(PoisonError::into_inner);
-    if spare.len() < cores {
+    if spare.len() < *KEEP_AT_MOST {
         spare.push(memory);
     }
 }
@@ -83,7 +88,7 @@ fn give_back(mut memory: Vec<Block>) {
 mod tests {
     use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
-    use super::{SPARE, verify};
+    use super::{KEEP_AT_MOST, SPARE, verify};
 
     fn stored(password: &str) -> String {
         let salt: [u8; 16] = rand::random();
@@ -143,8 +148,7 @@ mod tests {
         }
         let spare = SPARE.lock().unwrap();
         assert!(!spare.is_empty());
-        let cores = std::thread::available_parallelism().map_or(2, std::num::NonZero::get);
-        assert!(spare.len() <= cores);
+        assert!(spare.len() <= *KEEP_AT_MOST);
         assert!(
             spare
                 .iter()
