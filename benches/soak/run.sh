@@ -14,7 +14,8 @@
 # log in as admins), WORK (the folder; default a new one under $TMPDIR, kept
 # with the database, the portal's log and the report), PORTAL_LOG=warn,
 # PORTAL_ENV (more variables for the portal process alone, such as
-# PORTAL_ENV="MALLOC_ARENA_MAX=2").
+# PORTAL_ENV="MALLOC_ARENA_MAX=2"), PORTAL_BIN (another build of the portal
+# to run, such as one without the jemalloc feature, for side-by-side runs).
 # Everything listens on 127.0.0.1 only; every wait is bounded; the portal is
 # stopped on exit. Exit status: 0 when the run had no error.
 
@@ -44,10 +45,12 @@ trap cleanup EXIT
 say "building usage-portal and ferrodash-bench-soak in release"
 cargo build --release --locked -q -p usage-portal -p ferrodash-bench-soak
 BIN="$TARGET/release"
+PORTAL_BIN=${PORTAL_BIN:-$BIN/usage-portal}
+[ -x "$PORTAL_BIN" ] || die "no portal program at $PORTAL_BIN"
 
 DB="sqlite://$WORK/portal.db"
 say "backfilling the stand-in platform's usage into $WORK/portal.db"
-PORTAL_DATABASE_URL="$DB" PORTAL_LOG=warn "$BIN/usage-portal" backfill
+PORTAL_DATABASE_URL="$DB" PORTAL_LOG=warn "$PORTAL_BIN" backfill
 say "adding $SESSIONS users ($ADMINS admins)"
 "$BIN/bench-soak" setup "$DB" "$SESSIONS" "$ADMINS"
 
@@ -62,7 +65,7 @@ say "starting the portal on 127.0.0.1:$PORT (log: $WORK/portal.log)"
 # shellcheck disable=SC2086 # PORTAL_ENV is a list of NAME=VALUE words.
 env ${PORTAL_ENV:-} PORTAL_ADDR="127.0.0.1:$PORT" PORTAL_DATABASE_URL="$DB" \
     PORTAL_REPORTS_DIR="$WORK/reports" PORTAL_LOG="${PORTAL_LOG:-warn}" PORTAL_LOG_FORMAT=json \
-    "$BIN/usage-portal" >"$WORK/portal.log" 2>&1 &
+    "$PORTAL_BIN" >"$WORK/portal.log" 2>&1 &
 PORTAL=$!
 for _ in $(seq 1 300); do
     [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/health")" = 200 ] && break

@@ -83,6 +83,16 @@ fn command() -> Result<Command, String> {
     }
 }
 
+/// jemalloc hands the pages it no longer uses back to the system within
+/// seconds, so the portal's resident memory follows what it holds. Under
+/// glibc's allocator the live heap stayed level under a steady load while
+/// the resident memory kept rising, freed blocks kept in per-thread arenas
+/// (a heap profile under the soak, benches/soak/README.md); musl's, in the
+/// static image, is slow with many threads.
+#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 /// The log filter with the PDF renderer's browser driver (chromiumoxide)
 /// at errors only, unless the filter says otherwise: it warns of every
 /// DevTools event newer than its protocol types (it drops them, and the PDF

@@ -32,7 +32,7 @@ use hyper_util::rt::TokioExecutor;
 use serde_json::json;
 
 use crate::session::{Login, Session, Shared};
-use crate::stats::{Recorder, RunFacts, Sample};
+use crate::stats::{Memory, Recorder, RunFacts, Sample};
 
 const USAGE: &str = "\
 usage: bench-soak setup DATABASE_URL SESSIONS ADMINS
@@ -209,13 +209,22 @@ fn address_of(i: usize, one: bool) -> IpAddr {
     IpAddr::V4(Ipv4Addr::new(127, 1, x, y))
 }
 
-/// The resident memory of `pid`, KiB.
-fn rss_kib(pid: u32) -> Option<u64> {
+/// The resident memory of `pid` and its threads, from `/proc/PID/status`.
+fn memory_of(pid: u32) -> Option<Memory> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(':'))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    };
+    Some(Memory {
+        rss_kib: field("VmRSS")?,
+        anon_kib: field("RssAnon").unwrap_or(0),
+        file_kib: field("RssFile").unwrap_or(0),
+        shmem_kib: field("RssShmem").unwrap_or(0),
+        threads: field("Threads").unwrap_or(0),
+    })
 }
 
 /// The portal's own figures worth following from `/metrics`.
@@ -311,7 +320,7 @@ async fn run(options: Options) -> Result<bool, String> {
                 let (requests, errors, logins) = recorder.counts();
                 let sample = Sample {
                     t,
-                    rss_kib: pid.and_then(rss_kib).unwrap_or(0),
+                    memory: pid.and_then(memory_of).unwrap_or_default(),
                     requests,
                     errors,
                     logins,
@@ -330,9 +339,12 @@ async fn run(options: Options) -> Result<bool, String> {
                     )
                 });
                 #[allow(clippy::cast_precision_loss)]
-                let rss_mib = sample.rss_kib as f64 / 1024.0;
+                let (rss_mib, anon_mib) = (
+                    sample.memory.rss_kib as f64 / 1024.0,
+                    sample.memory.anon_kib as f64 / 1024.0,
+                );
                 println!(
-                    "[{t:>7.1} s] rss {rss_mib:>7.1} MiB | {rate:>6.1} req/s | {login_rate:>5.1} logins/s | {requests} requests | {errors} errors | {} sessions | portal sessions {}",
+                    "[{t:>7.1} s] rss {rss_mib:>7.1} MiB (anon {anon_mib:>7.1}) | {rate:>6.1} req/s | {login_rate:>5.1} logins/s | {requests} requests | {errors} errors | {} sessions | portal sessions {}",
                     sample.sessions,
                     sample
                         .metrics

@@ -110,8 +110,8 @@ impl Recorder {
 pub(crate) struct Sample {
     /// Seconds since the load started.
     pub(crate) t: f64,
-    /// The portal process's resident memory (`VmRSS`), KiB.
-    pub(crate) rss_kib: u64,
+    /// The portal process's resident memory.
+    pub(crate) memory: Memory,
     /// Requests sent so far.
     pub(crate) requests: u64,
     /// Errors so far.
@@ -122,6 +122,24 @@ pub(crate) struct Sample {
     pub(crate) sessions: u64,
     /// A few of the portal's own figures from `/metrics`.
     pub(crate) metrics: BTreeMap<String, f64>,
+}
+
+/// A process's resident memory, KiB, as `/proc/PID/status` splits it, and
+/// its thread count: anonymous memory (the heap, stacks) grows with what the
+/// process keeps; file pages (the binary, mapped files) and shared memory
+/// (SQLite's WAL index) grow with the files it maps.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Memory {
+    /// `VmRSS`: all of it.
+    pub(crate) rss_kib: u64,
+    /// `RssAnon`.
+    pub(crate) anon_kib: u64,
+    /// `RssFile`.
+    pub(crate) file_kib: u64,
+    /// `RssShmem`.
+    pub(crate) shmem_kib: u64,
+    /// `Threads`.
+    pub(crate) threads: u64,
 }
 
 /// The least-squares line through `points`: slope, intercept and R².
@@ -211,32 +229,53 @@ pub(crate) fn report(recorder: &Recorder, facts: &RunFacts) -> (Value, String) {
     // The slope: samples taken under load, after the warm-up (a sample
     // taken a moment after the deadline still counts as the load's).
     let load_end = facts.load_end + 1.0;
-    let steady: Vec<(f64, f64)> = facts
-        .samples
-        .iter()
-        .filter(|s| s.t >= facts.warmup && s.t <= load_end)
-        .map(|s| {
-            #[allow(clippy::cast_precision_loss)]
-            let rss = s.rss_kib as f64 / 1024.0;
-            (s.t / 600.0, rss)
-        })
-        .collect();
+    let steady_of = |kib: fn(&Memory) -> u64| -> Vec<(f64, f64)> {
+        facts
+            .samples
+            .iter()
+            .filter(|s| s.t >= facts.warmup && s.t <= load_end)
+            .map(|s| {
+                #[allow(clippy::cast_precision_loss)]
+                let mib = kib(&s.memory) as f64 / 1024.0;
+                (s.t / 600.0, mib)
+            })
+            .collect()
+    };
+    let steady = steady_of(|m| m.rss_kib);
     let fit = least_squares(&steady);
+    // The anonymous part alone: what the process keeps, without the pages
+    // of the files it maps.
+    let fit_anon = least_squares(&steady_of(|m| m.anon_kib));
     let at = |pick: Option<&Sample>| {
-        pick.map(|s| json!({"t_s": s.t.round(), "rss_mib": mib(s.rss_kib)}))
+        pick.map(|s| {
+            json!({
+                "t_s": s.t.round(),
+                "rss_mib": mib(s.memory.rss_kib),
+                "anon_mib": mib(s.memory.anon_kib),
+            })
+        })
     };
     let start = at(facts.samples.first());
     let after_warmup = at(facts.samples.iter().find(|s| s.t >= facts.warmup));
     let end_of_load = at(facts.samples.iter().rfind(|s| s.t <= load_end));
     let after = at(facts.samples.last());
-    let peak = facts.samples.iter().map(|s| s.rss_kib).max().unwrap_or(0);
+    let peak = facts
+        .samples
+        .iter()
+        .map(|s| s.memory.rss_kib)
+        .max()
+        .unwrap_or(0);
     let samples: Vec<Value> = facts
         .samples
         .iter()
         .map(|s| {
             json!({
                 "t_s": (s.t * 10.0).round() / 10.0,
-                "rss_kib": s.rss_kib,
+                "rss_kib": s.memory.rss_kib,
+                "anon_kib": s.memory.anon_kib,
+                "file_kib": s.memory.file_kib,
+                "shmem_kib": s.memory.shmem_kib,
+                "threads": s.memory.threads,
                 "requests": s.requests,
                 "errors": s.errors,
                 "logins": s.logins,
@@ -267,6 +306,7 @@ pub(crate) fn report(recorder: &Recorder, facts: &RunFacts) -> (Value, String) {
             "peak_mib": mib(peak),
             "slope_mib_per_10_min": fit.map(|(s, _, _)| (s * 1000.0).round() / 1000.0),
             "slope_r2": fit.map(|(_, _, r2)| (r2 * 1000.0).round() / 1000.0),
+            "slope_anon_mib_per_10_min": fit_anon.map(|(s, _, _)| (s * 1000.0).round() / 1000.0),
             "slope_samples": steady.len(),
         },
         "metrics_before": facts.metrics_before,
@@ -339,7 +379,12 @@ fn markdown(r: &Value) -> String {
         if p.is_null() {
             "–".to_owned()
         } else {
-            format!("{} MiB at {} s", text(&p["rss_mib"]), text(&p["t_s"]))
+            format!(
+                "{} MiB at {} s (anonymous {} MiB)",
+                text(&p["rss_mib"]),
+                text(&p["t_s"]),
+                text(&p["anon_mib"])
+            )
         }
     };
     let _ = writeln!(md, "\nMemory (VmRSS of the portal process):\n");
@@ -355,6 +400,11 @@ fn markdown(r: &Value) -> String {
         text(&m["slope_mib_per_10_min"]),
         text(&m["slope_samples"]),
         text(&m["slope_r2"]),
+    );
+    let _ = writeln!(
+        md,
+        "- of which anonymous memory (RssAnon: heap, stacks): {} MiB per 10 min",
+        text(&m["slope_anon_mib_per_10_min"]),
     );
     if let Some(kinds) = r["error_kinds"].as_object().filter(|k| !k.is_empty()) {
         let _ = writeln!(md, "\nErrors by kind:\n");
