@@ -142,13 +142,29 @@ pub(crate) struct Memory {
     pub(crate) threads: u64,
 }
 
-/// The least-squares line through `points`: slope, intercept and R².
-pub(crate) fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
-    #[allow(clippy::cast_precision_loss)]
-    let n = points.len() as f64;
+/// A least-squares line, with the uncertainty of its slope.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Fit {
+    /// Rise per unit of x.
+    pub(crate) slope: f64,
+    /// y at x = 0.
+    pub(crate) intercept: f64,
+    /// The share of y's variance the line explains.
+    pub(crate) r2: f64,
+    /// Half the width of the slope's 95% interval, widened for the lag-1
+    /// autocorrelation of the residuals: samples 10 s apart are not
+    /// independent, and the plain interval would claim more than they show.
+    pub(crate) slope_ci95: f64,
+}
+
+/// The least-squares line through `points`, None for fewer than 3 points
+/// or a single x.
+pub(crate) fn least_squares(points: &[(f64, f64)]) -> Option<Fit> {
     if points.len() < 3 {
         return None;
     }
+    #[allow(clippy::cast_precision_loss)]
+    let n = points.len() as f64;
     let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
     let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
     let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
@@ -158,12 +174,51 @@ pub(crate) fn least_squares(points: &[(f64, f64)]) -> Option<(f64, f64, f64)> {
         return None;
     }
     let slope = sxy / sxx;
+    let intercept = slope.mul_add(-mean_x, mean_y);
     let r2 = if syy == 0.0 {
         1.0
     } else {
         (sxy * sxy) / (sxx * syy)
     };
-    Some((slope, slope.mul_add(-mean_x, mean_y), r2))
+    let residuals: Vec<f64> = points
+        .iter()
+        .map(|p| p.1 - slope.mul_add(p.0, intercept))
+        .collect();
+    let ss_res: f64 = residuals.iter().map(|r| r * r).sum();
+    // Lag-1 autocorrelation of the residuals, and the effective number of
+    // independent samples it leaves (n (1 - ρ) / (1 + ρ)).
+    let rho = if ss_res == 0.0 {
+        0.0
+    } else {
+        let lagged: f64 = residuals.windows(2).map(|w| w[0] * w[1]).sum();
+        (lagged / ss_res).clamp(0.0, 0.99)
+    };
+    let n_eff = (n * (1.0 - rho) / (1.0 + rho)).max(3.0);
+    let se = (ss_res / (n - 2.0) / sxx).sqrt() * ((1.0 + rho) / (1.0 - rho)).sqrt();
+    let slope_ci95 = t_975(n_eff - 2.0) * se;
+    Some(Fit {
+        slope,
+        intercept,
+        r2,
+        slope_ci95,
+    })
+}
+
+/// Student's t at 97.5% for `df` degrees of freedom (at least 1), by the
+/// Cornish-Fisher expansion about the normal's 1.96: within 1% from 3
+/// degrees of freedom up, and conservative below.
+fn t_975(df: f64) -> f64 {
+    let df = df.max(1.0);
+    let z: f64 = 1.959_964;
+    let (z3, z5, z7) = (z.powi(3), z.powi(5), z.powi(7));
+    z + (z3 + z) / (4.0 * df)
+        + 5.0f64.mul_add(z5, 16.0f64.mul_add(z3, 3.0 * z)) / (96.0 * df.powi(2))
+        + 3.0f64.mul_add(z7, 19.0f64.mul_add(z5, 17.0f64.mul_add(z3, -15.0 * z)))
+            / (384.0 * df.powi(3))
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 fn ms(d: Duration) -> f64 {
@@ -304,9 +359,12 @@ pub(crate) fn report(recorder: &Recorder, facts: &RunFacts) -> (Value, String) {
             "end_of_load": end_of_load,
             "after_load": after,
             "peak_mib": mib(peak),
-            "slope_mib_per_10_min": fit.map(|(s, _, _)| (s * 1000.0).round() / 1000.0),
-            "slope_r2": fit.map(|(_, _, r2)| (r2 * 1000.0).round() / 1000.0),
-            "slope_anon_mib_per_10_min": fit_anon.map(|(s, _, _)| (s * 1000.0).round() / 1000.0),
+            "slope_mib_per_10_min": fit.map(|f| round3(f.slope)),
+            "slope_ci95_mib_per_10_min": fit.map(|f| round3(f.slope_ci95)),
+            "slope_r2": fit.map(|f| round3(f.r2)),
+            "line_at_start_mib": fit.map(|f| round3(f.intercept)),
+            "slope_anon_mib_per_10_min": fit_anon.map(|f| round3(f.slope)),
+            "slope_anon_ci95_mib_per_10_min": fit_anon.map(|f| round3(f.slope_ci95)),
             "slope_samples": steady.len(),
         },
         "metrics_before": facts.metrics_before,
@@ -395,16 +453,18 @@ fn markdown(r: &Value) -> String {
     let _ = writeln!(md, "- peak: {} MiB", text(&m["peak_mib"]));
     let _ = writeln!(
         md,
-        "- slope after the first {} s: {} MiB per 10 min (least squares over {} samples, R² {})",
+        "- slope after the first {} s: {} ± {} MiB per 10 min (95%; least squares over {} samples, R² {})",
         text(&m["warmup_seconds"]),
         text(&m["slope_mib_per_10_min"]),
+        text(&m["slope_ci95_mib_per_10_min"]),
         text(&m["slope_samples"]),
         text(&m["slope_r2"]),
     );
     let _ = writeln!(
         md,
-        "- of which anonymous memory (RssAnon: heap, stacks): {} MiB per 10 min",
+        "- of which anonymous memory (RssAnon: heap, stacks): {} ± {} MiB per 10 min",
         text(&m["slope_anon_mib_per_10_min"]),
+        text(&m["slope_anon_ci95_mib_per_10_min"]),
     );
     if let Some(kinds) = r["error_kinds"].as_object().filter(|k| !k.is_empty()) {
         let _ = writeln!(md, "\nErrors by kind:\n");
@@ -422,17 +482,47 @@ fn markdown(r: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::least_squares;
+    use super::{least_squares, t_975};
 
     #[test]
     fn a_line_is_fitted_exactly() {
         let points: Vec<(f64, f64)> = (0..10)
             .map(|x| (f64::from(x), 2.0f64.mul_add(f64::from(x), 1.0)))
             .collect();
-        let (slope, intercept, r2) = least_squares(&points).unwrap();
-        assert!((slope - 2.0).abs() < 1e-9);
-        assert!((intercept - 1.0).abs() < 1e-9);
-        assert!((r2 - 1.0).abs() < 1e-9);
+        let fit = least_squares(&points).unwrap();
+        assert!((fit.slope - 2.0).abs() < 1e-9);
+        assert!((fit.intercept - 1.0).abs() < 1e-9);
+        assert!((fit.r2 - 1.0).abs() < 1e-9);
+        assert!(fit.slope_ci95.abs() < 1e-9);
         assert!(least_squares(&points[..2]).is_none());
+    }
+
+    #[test]
+    fn t_quantiles_match_the_table() {
+        // Student's t at 97.5%: 3.182 (3 df), 2.228 (10), 2.042 (30).
+        for (df, table) in [(3.0, 3.182), (10.0, 2.228), (30.0, 2.042)] {
+            assert!((t_975(df) - table).abs() / table < 0.01, "df {df}");
+        }
+    }
+
+    #[test]
+    fn autocorrelated_noise_widens_the_interval() {
+        // The same residuals, alternating (independent-looking) and in
+        // runs (correlated): a level line either way.
+        let alternating: Vec<(f64, f64)> = (0..60)
+            .map(|x| (f64::from(x), if x % 2 == 0 { 1.0 } else { -1.0 }))
+            .collect();
+        let runs: Vec<(f64, f64)> = (0..60)
+            .map(|x| (f64::from(x), if (x / 10) % 2 == 0 { 1.0 } else { -1.0 }))
+            .collect();
+        let a = least_squares(&alternating).unwrap();
+        let r = least_squares(&runs).unwrap();
+        assert!(a.slope.abs() < 0.01 && a.slope_ci95 > 0.0);
+        assert!(
+            r.slope_ci95 > 2.0 * a.slope_ci95,
+            "{} vs {}",
+            r.slope_ci95,
+            a.slope_ci95
+        );
     }
 }
