@@ -49,15 +49,35 @@ use ferrodash_core::ComponentLibrary;
 
 mod builder;
 
+#[cfg(feature = "ag-grid")]
+#[cfg_attr(docsrs, doc(cfg(feature = "ag-grid")))]
+#[path = "generated/ag_grid.rs"]
+pub mod ag_grid;
+#[cfg(feature = "bootstrap")]
+#[cfg_attr(docsrs, doc(cfg(feature = "bootstrap")))]
+#[path = "generated/bootstrap.rs"]
+pub mod bootstrap;
 #[path = "generated/dash_table.rs"]
 pub mod dash_table;
 #[path = "generated/dcc.rs"]
 pub mod dcc;
 #[path = "generated/html.rs"]
 pub mod html;
+#[cfg(feature = "mantine")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mantine")))]
+#[path = "generated/mantine.rs"]
+pub mod mantine;
 
-/// The component libraries of this crate: HTML, core and table components.
+/// The component libraries compiled into this crate: HTML, core and table
+/// components, and AG Grid, Bootstrap and Mantine where their features are on.
 #[must_use]
-pub fn libraries() -> [&'static ComponentLibrary; 3] {
-    [&html::LIBRARY, &dcc::LIBRARY, &dash_table::LIBRARY]
+pub fn libraries() -> Vec<&'static ComponentLibrary> {
+    let mut libraries = vec![&html::LIBRARY, &dcc::LIBRARY, &dash_table::LIBRARY];
+    #[cfg(feature = "ag-grid")]
+    libraries.push(&ag_grid::LIBRARY);
+    #[cfg(feature = "bootstrap")]
+    libraries.push(&bootstrap::LIBRARY);
+    #[cfg(feature = "mantine")]
+    libraries.push(&mantine::LIBRARY);
+    libraries
 }

@@ -125,10 +125,17 @@ fn data_table_library() {
 #[test]
 fn libraries_in_order() {
     let namespaces: Vec<_> = libraries().iter().map(|l| l.namespace).collect();
-    assert_eq!(
-        namespaces,
-        ["dash_html_components", "dash_core_components", "dash_table"]
-    );
+    let mut expected = vec!["dash_html_components", "dash_core_components", "dash_table"];
+    if cfg!(feature = "ag-grid") {
+        expected.push("dash_ag_grid");
+    }
+    if cfg!(feature = "bootstrap") {
+        expected.push("dash_bootstrap_components");
+    }
+    if cfg!(feature = "mantine") {
+        expected.push("dash_mantine_components");
+    }
+    assert_eq!(namespaces, expected);
 }
 
 /// dash-protocol.md §2.9: in 4.4.1 only these three components have non-empty
@@ -136,7 +143,7 @@ fn libraries_in_order() {
 #[test]
 fn children_props_facts() {
     let mut non_empty = Vec::new();
-    for library in libraries() {
+    for library in [&html::LIBRARY, &dcc::LIBRARY, &dash_table::LIBRARY] {
         for meta in library.components {
             if !meta.children_props.is_empty() {
                 non_empty.push((
@@ -310,4 +317,55 @@ fn builders_convert_into_components_and_nodes() {
     );
     let node: Node = html::p("text").into();
     assert!(matches!(node, Node::Component(_)));
+}
+
+/// The packages' builders: generated from their wheels, sent as Dash sends
+/// them (`dbc.Modal(children, id=..., is_open=...)`).
+#[cfg(feature = "bootstrap")]
+#[test]
+fn bootstrap_builders_take_children_and_send_snake_case_props() {
+    use ferrodash_components::bootstrap;
+    let modal = bootstrap::modal(bootstrap::modal_body("Hi"))
+        .id("details")
+        .is_open(true)
+        .class_name("wide");
+    let json: Value = serde_json::from_str(&wire(modal)).unwrap();
+    assert_eq!(json["namespace"], "dash_bootstrap_components");
+    assert_eq!(json["type"], "Modal");
+    assert_eq!(json["props"]["is_open"], true);
+    assert_eq!(json["props"]["class_name"], "wide");
+    assert_eq!(json["props"]["children"]["type"], "ModalBody");
+    let meta = bootstrap::LIBRARY.component("Modal").unwrap();
+    // The deprecated camel-case alias stays a known prop.
+    assert!(meta.has_prop("className") && meta.has_prop("is_open"));
+    // dbc declares no wildcard props on Modal.
+    assert!(!meta.has_prop("data-x"));
+}
+
+#[cfg(feature = "ag-grid")]
+#[test]
+fn ag_grid_takes_its_id_and_enum_props() {
+    use ferrodash_components::ag_grid;
+    let grid = ag_grid::ag_grid("grid").row_model_type(ag_grid::AgGridRowModelType::Infinite);
+    let json: Value = serde_json::from_str(&wire(grid)).unwrap();
+    assert_eq!(json["namespace"], "dash_ag_grid");
+    assert_eq!(json["props"]["id"], "grid");
+    assert_eq!(json["props"]["rowModelType"], "infinite");
+    let meta = ag_grid::LIBRARY.component("AgGrid").unwrap();
+    assert!(meta.has_prop("getRowsRequest") && meta.has_prop("getRowsResponse"));
+}
+
+#[cfg(feature = "mantine")]
+#[test]
+fn mantine_children_props_come_from_the_package() {
+    use ferrodash_components::mantine;
+    let meta = mantine::LIBRARY.component("Select").unwrap();
+    // As the package's generated module declares them, nested paths included.
+    for path in ["label", "leftSection", "clearButtonProps.children"] {
+        assert!(meta.children_props.contains(&path), "{path}");
+    }
+    let json: Value =
+        serde_json::from_str(&wire(mantine::date_picker_input("day").value("2026-11-02"))).unwrap();
+    assert_eq!(json["type"], "DatePickerInput");
+    assert_eq!(json["props"]["value"], "2026-11-02");
 }

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::compress::{Blob, Embedded};
+use crate::wheels::Enabled;
 use crate::{BuildError, Result};
 
 /// Writes the generated table: `static FILES: [SuiteFile; N]` sorted by package and
@@ -11,7 +12,7 @@ use crate::{BuildError, Result};
 ///
 /// `embedded` must hold the suite files sorted by package and path, and exactly one
 /// entry with an empty package: the favicon.
-pub(crate) fn write(path: &Path, embedded: &[Embedded]) -> Result<()> {
+pub(crate) fn write(path: &Path, embedded: &[Embedded], packages: &[Enabled]) -> Result<()> {
     let (favicons, suites): (Vec<&Embedded>, Vec<&Embedded>) =
         embedded.iter().partition(|e| e.package.is_empty());
     let [favicon] = favicons.as_slice() else {
@@ -46,6 +47,28 @@ pub(crate) fn write(path: &Path, embedded: &[Embedded]) -> Result<()> {
         "/// ferrodash's favicon.\nstatic FAVICON: StaticFile = {};",
         static_file(favicon, "")
     );
+
+    let _ = writeln!(
+        code,
+        "\n/// The component packages embedded from their wheels.\n\
+         static PACKAGES: [EmbeddedPackage; {}] = [",
+        packages.len()
+    );
+    for enabled in packages {
+        let package = enabled.package;
+        let stylesheets: Vec<&str> = suites
+            .iter()
+            .filter(|e| e.package == package.namespace && e.path.ends_with(".css"))
+            .map(|e| e.path.as_str())
+            .collect();
+        let _ = writeln!(
+            code,
+            "    EmbeddedPackage {{\n        namespace: {:?},\n        version: {:?},\n        \
+             scripts: &{:?},\n        stylesheets: &{:?},\n    }},",
+            package.namespace, enabled.version, package.scripts, stylesheets
+        );
+    }
+    code.push_str("];\n");
 
     if std::fs::read_to_string(path).is_ok_and(|old| old == code) {
         return Ok(()); // Leave the mtime alone.

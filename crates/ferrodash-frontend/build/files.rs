@@ -8,14 +8,14 @@ use std::path::{Path, PathBuf};
 
 use crate::compress::Effort;
 use crate::versions::{
-    BABEL_POLYFILL_VERSION, DASH_CORE_COMPONENTS_VERSION, DASH_HTML_COMPONENTS_VERSION,
-    DASH_TABLE_VERSION, PLOTLY_JS_VERSION, PROP_TYPES_VERSION, REACT_DOM_VERSION, REACT_VERSION,
-    RENDERER_VERSION,
+    BABEL_POLYFILL_VERSION, BOOTSTRAP_CSS_VERSION, DASH_CORE_COMPONENTS_VERSION,
+    DASH_HTML_COMPONENTS_VERSION, DASH_TABLE_VERSION, PLOTLY_JS_VERSION, PROP_TYPES_VERSION,
+    REACT_DOM_VERSION, REACT_VERSION, RENDERER_VERSION,
 };
 use crate::{BuildError, Result};
 
 /// npm packages the crate embeds from, with the version each must have.
-const PACKAGES: [(&str, &str); 9] = [
+const PACKAGES: [(&str, &str); 10] = [
     ("@babel/polyfill", BABEL_POLYFILL_VERSION),
     ("react", REACT_VERSION),
     ("react-dom", REACT_DOM_VERSION),
@@ -25,6 +25,7 @@ const PACKAGES: [(&str, &str); 9] = [
     ("dash-html-components", DASH_HTML_COMPONENTS_VERSION),
     ("dash-table", DASH_TABLE_VERSION),
     ("plotly.js-dist-min", PLOTLY_JS_VERSION),
+    ("bootstrap", BOOTSTRAP_CSS_VERSION),
 ];
 
 /// A file at a fixed place in an npm package.
@@ -94,7 +95,8 @@ const FOLDERS: [Folder; 4] = [
     },
 ];
 
-/// Files served from fixed places: the React stack and plotly.js.
+/// Files served from fixed places: the React stack, plotly.js, and with the
+/// `bootstrap` feature Bootstrap's stylesheet.
 fn fixed() -> Vec<Fixed> {
     let dep = |path: String, npm, file, effort| Fixed {
         package: "dash",
@@ -103,7 +105,7 @@ fn fixed() -> Vec<Fixed> {
         file,
         effort,
     };
-    vec![
+    let mut files = vec![
         dep(
             format!("deps/polyfill@{BABEL_POLYFILL_VERSION}.min.js"),
             "@babel/polyfill",
@@ -153,7 +155,19 @@ fn fixed() -> Vec<Fixed> {
             file: "plotly.min.js",
             effort: Effort::Served,
         },
-    ]
+    ];
+    // Bootstrap's stylesheet, which dash-bootstrap-components' components
+    // are drawn with (Dash apps load it from a CDN; here it is served).
+    if cfg!(feature = "bootstrap") {
+        files.push(Fixed {
+            package: "dash_bootstrap_components",
+            path: "css/bootstrap.min.css".to_owned(),
+            npm: "bootstrap",
+            file: "dist/css/bootstrap.min.css",
+            effort: Effort::Served,
+        });
+    }
+    files
 }
 
 /// One file to embed.

@@ -4,7 +4,8 @@
 //!    (`FERRODASH_NODE_MODULES`, else `frontend/node_modules`, running `npm ci` when
 //!    that is missing or stale).
 //! 2. Collects the files Dash 4.4.1 registers under `_dash-component-suites/`
-//!    (`files.rs`), plus a favicon drawn here (`favicon.rs`).
+//!    (`files.rs`), the component packages whose features are on, from their
+//!    pinned wheels (`wheels.rs`), plus a favicon drawn here (`favicon.rs`).
 //! 3. Hashes and precompresses every file into `OUT_DIR/embed/` (`compress.rs`).
 //! 4. Writes `OUT_DIR/static_files.rs`, the table `src/lib.rs` includes (`codegen.rs`).
 
@@ -17,9 +18,11 @@ mod compress;
 mod favicon;
 mod files;
 mod npm;
+mod pins;
 #[allow(dead_code, unreachable_pub)]
 #[path = "../src/versions.rs"]
 mod versions;
+mod wheels;
 
 /// Failure of the build script, printed verbatim by cargo.
 pub(crate) struct BuildError(String);
@@ -69,6 +72,10 @@ fn main() -> Result<()> {
             effort: source.effort,
         });
     }
+    let packages = wheels::collect(&repo_root, &mut inputs)?;
+    // The table is searched by (package, path): the packages' files join
+    // Dash's in order.
+    inputs.sort_by(|a, b| (a.package, &a.path).cmp(&(b.package, &b.path)));
     inputs.push(compress::Input {
         package: "",
         path: favicon::PATH.to_owned(),
@@ -77,7 +84,7 @@ fn main() -> Result<()> {
     });
 
     let (embedded, timing) = compress::run(&out_dir.join("embed"), inputs)?;
-    codegen::write(&out_dir.join("static_files.rs"), &embedded)?;
+    codegen::write(&out_dir.join("static_files.rs"), &embedded, &packages)?;
     compress::write_summary(
         &out_dir.join("build-summary.txt"),
         &embedded,

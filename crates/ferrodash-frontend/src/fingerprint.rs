@@ -113,8 +113,9 @@ pub fn fingerprint(path: &str, version: &str, token: &str) -> String {
 ///
 /// [`DASH_VERSION`] for everything in package `dash` except `dash_table/…`, which uses
 /// [`DASH_TABLE_VERSION`]; [`PLOTLY_PY_VERSION`] for package `plotly` (used only when
-/// plotly.js is loaded eagerly; normally it is requested without fingerprint).
-/// `None` for other packages.
+/// plotly.js is loaded eagerly; normally it is requested without fingerprint);
+/// a compiled-in component package's own version for its namespace
+/// ([`crate::packages`]). `None` for other packages.
 ///
 /// ```
 /// use ferrodash_frontend::fingerprint_version;
@@ -128,7 +129,10 @@ pub fn fingerprint_version(package: &str, path: &str) -> Option<&'static str> {
         "dash" if path.starts_with("dash_table/") => Some(DASH_TABLE_VERSION),
         "dash" => Some(DASH_VERSION),
         "plotly" => Some(PLOTLY_PY_VERSION),
-        _ => None,
+        other => crate::packages()
+            .iter()
+            .find(|p| p.namespace == other)
+            .map(|p| p.version),
     }
 }
 

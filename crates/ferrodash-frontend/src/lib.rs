@@ -15,7 +15,23 @@
 //! | favicon | ferrodash's own icon for `_favicon.ico`, see [`favicon`] |
 //! | versions | [`DASH_VERSION`], [`RENDERER_VERSION`], [`REACT_VERSION`], … |
 //!
-//! The crate has no cargo features.
+//! # Features
+//!
+//! Each feature embeds one more component package, from its wheel on PyPI
+//! (pinned by version and SHA-256 in `frontend/component-packages.txt`): the
+//! package's bundle and its lazy chunks, under `_dash-component-suites/<namespace>/`.
+//! [`packages`] lists the ones compiled in, with the scripts each page loads.
+//!
+//! | feature | package | namespace |
+//! | --- | --- | --- |
+//! | `ag-grid` | dash-ag-grid | `dash_ag_grid` |
+//! | `bootstrap` | dash-bootstrap-components, and Bootstrap's stylesheet (npm `bootstrap`, [`BOOTSTRAP_CSS_VERSION`]) as `css/bootstrap.min.css` | `dash_bootstrap_components` |
+//! | `mantine` | dash-mantine-components | `dash_mantine_components` |
+//!
+//! The wheels come from the folder `FERRODASH_WHEELS` names (offline builds),
+//! else from `frontend/wheels/`, where the build runs
+//! `python3 -m pip download --require-hashes` when one is missing. A wheel whose
+//! hash differs from its pin fails the build.
 //!
 //! # Building
 //!
@@ -57,9 +73,9 @@ mod versions;
 
 pub use fingerprint::{fingerprint, fingerprint_version, strip_fingerprint};
 pub use versions::{
-    BABEL_POLYFILL_VERSION, DASH_CORE_COMPONENTS_VERSION, DASH_HTML_COMPONENTS_VERSION,
-    DASH_TABLE_VERSION, DASH_VERSION, PLOTLY_JS_VERSION, PLOTLY_PY_VERSION, PROP_TYPES_VERSION,
-    REACT_DOM_VERSION, REACT_VERSION, RENDERER_VERSION,
+    BABEL_POLYFILL_VERSION, BOOTSTRAP_CSS_VERSION, DASH_CORE_COMPONENTS_VERSION,
+    DASH_HTML_COMPONENTS_VERSION, DASH_TABLE_VERSION, DASH_VERSION, PLOTLY_JS_VERSION,
+    PLOTLY_PY_VERSION, PROP_TYPES_VERSION, REACT_DOM_VERSION, REACT_VERSION, RENDERER_VERSION,
 };
 
 /// An embedded file with everything needed to answer a request for it.
@@ -135,6 +151,28 @@ pub fn lookup(package: &str, path: &str) -> Option<&'static StaticFile> {
 #[must_use]
 pub fn favicon() -> &'static StaticFile {
     &FAVICON
+}
+
+/// A component package embedded from its wheel (see the crate's features).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmbeddedPackage {
+    /// The JavaScript namespace, also the URL folder under
+    /// `_dash-component-suites/` and the [`lookup`] package.
+    pub namespace: &'static str,
+    /// The package's version, for fingerprints.
+    pub version: &'static str,
+    /// The scripts every page loads, in order; the package's other files are
+    /// lazy chunks its bundle fetches when needed.
+    pub scripts: &'static [&'static str],
+    /// The stylesheets every page loads, in order.
+    pub stylesheets: &'static [&'static str],
+}
+
+/// The component packages compiled in, in the order their features are
+/// listed: AG Grid, Bootstrap, Mantine.
+#[must_use]
+pub fn packages() -> &'static [EmbeddedPackage] {
+    &PACKAGES
 }
 
 /// Every embedded suite file with its URL package, sorted by package, then path.

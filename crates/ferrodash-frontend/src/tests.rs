@@ -100,9 +100,48 @@ fn table_is_exactly_the_protocol_set() {
         .chain(shipped_maps().into_iter().map(|path| ("dash", path)))
         .collect();
     let actual: BTreeSet<(&str, String)> = files()
+        .filter(|(package, _)| matches!(*package, "dash" | "plotly"))
         .map(|(package, file)| (package, file.path.to_owned()))
         .collect();
     assert_eq!(actual, expected);
+}
+
+/// Every other file belongs to a compiled-in component package, each of
+/// whose page files is there; without the features there are none.
+#[test]
+fn component_packages_are_complete() {
+    let namespaces: Vec<&str> = crate::packages().iter().map(|p| p.namespace).collect();
+    for (package, file) in files() {
+        if !matches!(package, "dash" | "plotly") {
+            assert!(namespaces.contains(&package), "{package}/{}", file.path);
+        }
+    }
+    let mut expected = Vec::new();
+    if cfg!(feature = "ag-grid") {
+        expected.push("dash_ag_grid");
+    }
+    if cfg!(feature = "bootstrap") {
+        expected.push("dash_bootstrap_components");
+    }
+    if cfg!(feature = "mantine") {
+        expected.push("dash_mantine_components");
+    }
+    assert_eq!(namespaces, expected);
+    for package in crate::packages() {
+        assert!(!package.scripts.is_empty(), "{}", package.namespace);
+        for path in package.scripts.iter().chain(package.stylesheets) {
+            let file = lookup(package.namespace, path)
+                .unwrap_or_else(|| panic!("{}/{path} missing", package.namespace));
+            assert!(file.brotli.is_some(), "{path} is served compressed");
+        }
+    }
+    if cfg!(feature = "bootstrap") {
+        let bootstrap = crate::packages()
+            .iter()
+            .find(|p| p.namespace == "dash_bootstrap_components")
+            .unwrap();
+        assert_eq!(bootstrap.stylesheets, ["css/bootstrap.min.css"]);
+    }
 }
 
 #[test]
@@ -258,6 +297,7 @@ fn versions_match_frontend_package_json() {
         ("prop-types", crate::PROP_TYPES_VERSION),
         ("react", crate::REACT_VERSION),
         ("react-dom", crate::REACT_DOM_VERSION),
+        ("bootstrap", crate::BOOTSTRAP_CSS_VERSION),
     ];
     assert_eq!(dependencies.len(), expected.len());
     for (name, version) in expected {

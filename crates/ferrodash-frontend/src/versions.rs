@@ -45,3 +45,8 @@ pub const PLOTLY_JS_VERSION: &str = "4.1.1";
 /// `_dash-config` and uses it in the fingerprint of `plotly/package_data/plotly.min.js`
 /// when that file is loaded eagerly.
 pub const PLOTLY_PY_VERSION: &str = "7.1.0";
+
+/// Version of Bootstrap (npm `bootstrap`) whose stylesheet the `bootstrap`
+/// feature serves as `dash_bootstrap_components/css/bootstrap.min.css`: the
+/// one dash-bootstrap-components 2.0.4 names for its default theme.
+pub const BOOTSTRAP_CSS_VERSION: &str = "5.3.6";

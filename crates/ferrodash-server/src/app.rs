@@ -603,7 +603,7 @@ impl AppBuilder {
             }
         }
 
-        let mut libraries: Vec<&ComponentLibrary> = ferrodash_components::libraries().to_vec();
+        let mut libraries: Vec<&ComponentLibrary> = ferrodash_components::libraries();
         libraries.extend(self.libraries.iter().copied());
         libraries.extend(self.packages.iter().filter_map(|p| p.library));
 

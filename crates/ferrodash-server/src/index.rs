@@ -209,6 +209,14 @@ fn css(inputs: &IndexInputs<'_>) -> String {
         .iter()
         .map(|url| format!("<link rel=\"stylesheet\" href=\"{}\">", escape_html(url)))
         .collect();
+    for package in ferrodash_frontend::packages() {
+        for path in package.stylesheets {
+            links.push(format!(
+                "<link rel=\"stylesheet\" href=\"{}\">",
+                escape_html(&suite_url(config, package.namespace, path, package.version))
+            ));
+        }
+    }
     for package in inputs.packages {
         for path in &package.stylesheets {
             links.push(format!(
@@ -263,6 +271,18 @@ fn scripts(inputs: &IndexInputs<'_>) -> String {
         .map(|p| script(&suite_url(config, "dash", p, DASH_VERSION)))
         .collect();
     tags.extend(config.external_scripts.iter().map(|u| script(u)));
+    // Third-party libraries: those compiled in (cargo features), then those
+    // the app registered.
+    for package in ferrodash_frontend::packages() {
+        for path in package.scripts {
+            tags.push(script(&suite_url(
+                config,
+                package.namespace,
+                path,
+                package.version,
+            )));
+        }
+    }
     for package in inputs.packages {
         for path in &package.scripts {
             tags.push(script(&package.href(config.requests_prefix(), path)));

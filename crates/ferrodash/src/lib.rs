@@ -36,6 +36,11 @@
 //! | `ferrodash-data` | SQL binds: embedded SQLite by default, PostgreSQL, MySQL/MariaDB; queries in `.sql` files |
 //! | `ferrodash-figures` | typed Plotly figures, a Plotly-Express-like API (`px`), downsampling |
 //! | `ferrodash-cache` | the memoize cache and server-side stores: in memory or Redis, scoped per user |
+//!
+//! Features add Dash's most used component libraries, each generated from its
+//! pinned wheel and served from the binary: `ag-grid` ([`ag_grid`], dash-ag-grid),
+//! `bootstrap` ([`bootstrap`], dash-bootstrap-components) and `mantine`
+//! ([`mantine`], dash-mantine-components). `oidc` adds OpenID Connect login.
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
@@ -43,6 +48,12 @@ pub use ferrodash_auth as auth;
 pub use ferrodash_auth::{Credentials, Principal, Sessions, Users};
 pub use ferrodash_cache as cache;
 pub use ferrodash_cache::{MemoCache, Scope, ServerStore, StoreError, StoreKey};
+#[cfg(feature = "ag-grid")]
+pub use ferrodash_components::ag_grid;
+#[cfg(feature = "bootstrap")]
+pub use ferrodash_components::bootstrap;
+#[cfg(feature = "mantine")]
+pub use ferrodash_components::mantine;
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
 pub use ferrodash_core::{

@@ -53,6 +53,7 @@ mod tests {
                 },
             ],
             wildcard_prefixes: Vec::new(),
+            children_props: None,
         };
         children_props(&component)
     }

@@ -53,6 +53,9 @@ pub(crate) struct ComponentDef {
     pub(crate) props: Vec<Prop>,
     /// Prefixes of the wildcard props the metadata declares (`data-*` gives `data-`).
     pub(crate) wildcard_prefixes: Vec<String>,
+    /// The props that hold components, as the package declares them; `None`
+    /// derives them from the prop types ([`super::children::children_props`]).
+    pub(crate) children_props: Option<Vec<String>>,
 }
 
 /// Parses one `metadata.json`; components come out sorted by type name.
@@ -92,6 +95,7 @@ fn parse_component(source: &str, component: &Value) -> anyhow::Result<ComponentD
         type_name,
         props: Vec::new(),
         wildcard_prefixes: Vec::new(),
+        children_props: None,
     };
     for (name, prop) in props {
         if let Some(prefix) = name.strip_suffix('*') {

