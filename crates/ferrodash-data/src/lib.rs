@@ -107,6 +107,7 @@ mod de;
 mod decode;
 mod error;
 mod exec;
+pub mod grid;
 mod params;
 mod query;
 mod transaction;

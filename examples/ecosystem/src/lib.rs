@@ -1,12 +1,129 @@
 //! Dash's component ecosystem in one page, each library from its own
 //! package and typed like `html` and `dcc`: a Bootstrap navbar and a modal
 //! opened and closed by callbacks, a Mantine date picker whose value a
-//! callback reads, and an AG Grid of storage by project.
+//! callback reads, an AG Grid of storage by project, and an AG Grid over a
+//! million usage events whose every block (sorted, filtered, scrolled to) a
+//! callback reads from SQLite with bound parameters.
 //!
-//! Run with `cargo run -p example-ecosystem`, then open <http://127.0.0.1:8050>.
+//! Run with `cargo run -p example-ecosystem`, then open <http://127.0.0.1:8050>
+//! (the first start writes the million events to `ecosystem.db`).
 
+use ferrodash::data::grid::{BlockRequest, ColumnKind, GridError, GridTable};
+use ferrodash::data::{Bind, BindConfig, DataError, Query};
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildResult, ag_grid, bootstrap, json, mantine};
+use ferrodash::{AppBuilder, BuildResult, Value, ag_grid, bootstrap, json, mantine};
+
+/// How many usage events [`Ecosystem::open`] writes into a new database.
+pub const EVENT_ROWS: u64 = 1_000_000;
+
+/// The example's database: a table of usage events.
+#[derive(Debug, Clone)]
+pub struct Ecosystem {
+    bind: Bind,
+}
+
+impl Ecosystem {
+    /// The database at `url`, with [`EVENT_ROWS`] events written when its
+    /// table is new.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError`] when the database cannot be opened or written.
+    pub async fn open(url: &str) -> Result<Self, DataError> {
+        Self::open_with(url, EVENT_ROWS).await
+    }
+
+    /// The database at `url`, with `rows` events written when its table is new.
+    ///
+    /// # Errors
+    ///
+    /// [`DataError`] when the database cannot be opened or written.
+    pub async fn open_with(url: &str, rows: u64) -> Result<Self, DataError> {
+        let bind = Bind::connect("events", url, BindConfig::default()).await?;
+        bind.execute_script(
+            "events_schema",
+            "CREATE TABLE IF NOT EXISTS events (
+                 id INTEGER PRIMARY KEY, customer TEXT NOT NULL, project TEXT NOT NULL,
+                 kind TEXT NOT NULL, gib REAL NOT NULL, day TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS events_gib ON events (gib, id);
+             CREATE INDEX IF NOT EXISTS events_customer ON events (customer, id);",
+        )
+        .await?;
+        let existing: i64 = bind
+            .run(Query::inline("events_count", "SELECT COUNT(*) FROM events"))
+            .fetch_one()
+            .await?;
+        if existing == 0 {
+            // Generated in SQL, deterministically: event i is for customer
+            // i mod 1000, project i mod 37, on day i mod 334 of 2026.
+            bind.run(Query::inline(
+                "events_fill",
+                "INSERT INTO events
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < :rows)
+                 SELECT i, 'customer-' || (i % 1000), 'project-' || (i % 37),
+                        CASE i % 3 WHEN 0 THEN 'video' WHEN 1 THEN 'audio' ELSE 'image' END,
+                        ((i * 7919) % 100000) / 100.0,
+                        date('2026-01-01', '+' || (i % 334) || ' days')
+                 FROM n",
+            ))
+            .params(&json!({"rows": rows}))
+            .execute()
+            .await?;
+        }
+        Ok(Self { bind })
+    }
+
+    /// The database.
+    #[must_use]
+    pub const fn bind(&self) -> &Bind {
+        &self.bind
+    }
+}
+
+/// The events grid's table: the columns it may show, sort and filter.
+///
+/// # Panics
+///
+/// Never: the names are fixed identifiers.
+#[must_use]
+#[allow(clippy::expect_used, reason = "fixed, valid identifiers")]
+pub fn events_table() -> GridTable {
+    GridTable::new("events", "id")
+        .and_then(|t| t.column("customer", ColumnKind::Text))
+        .and_then(|t| t.column("project", ColumnKind::Text))
+        .and_then(|t| t.column("kind", ColumnKind::Text))
+        .and_then(|t| t.column("gib", ColumnKind::Number))
+        .and_then(|t| t.column("day", ColumnKind::Date))
+        .expect("fixed identifiers")
+}
+
+/// One block of the events grid, and the statement that read it (shown
+/// under the grid).
+async fn events_block(
+    Input(request): Input<Option<BlockRequest>>,
+    AppState(ecosystem): AppState<Ecosystem>,
+) -> Result<(Json<Value>, String), CallbackError> {
+    let request = request.ok_or(PreventUpdate)?;
+    let block = events_table()
+        .fetch_block(&ecosystem.bind, &request)
+        .await
+        .map_err(|e: GridError| {
+            if e.is_request_error() {
+                CallbackError::InvalidArgument {
+                    argument: "getRowsRequest".to_owned(),
+                    problem: e.to_string(),
+                }
+            } else {
+                e.into()
+            }
+        })?;
+    let statement = format!(
+        "{}\n{}",
+        block.statement.sql,
+        Value::Object(block.statement.params.clone())
+    );
+    Ok((Json(block.response()), statement))
+}
 
 /// Storage by project, as the grid shows it.
 const PROJECTS: [(&str, &str, f64); 4] = [
@@ -55,6 +172,21 @@ fn modal() -> bootstrap::Modal {
     .is_open(false)
 }
 
+fn events_grid() -> ag_grid::AgGrid {
+    ag_grid::ag_grid("events")
+        .row_model_type(ag_grid::AgGridRowModelType::Infinite)
+        .column_defs(json!([
+            {"field": "id", "sortable": true, "filter": "agNumberColumnFilter"},
+            {"field": "customer", "sortable": true, "filter": "agTextColumnFilter"},
+            {"field": "project", "sortable": true, "filter": "agTextColumnFilter"},
+            {"field": "kind", "filter": "agTextColumnFilter"},
+            {"field": "gib", "headerName": "GiB", "sortable": true, "filter": "agNumberColumnFilter"},
+            {"field": "day", "sortable": true, "filter": "agDateColumnFilter"},
+        ]))
+        .dash_grid_options(json!({"rowBuffer": 0, "cacheBlockSize": 100, "maxBlocksInCache": 20}))
+        .style(json!({"height": "420px"}))
+}
+
 fn grid() -> ag_grid::AgGrid {
     let rows: Vec<_> = PROJECTS
         .iter()
@@ -71,10 +203,11 @@ fn grid() -> ag_grid::AgGrid {
 }
 
 /// The app's builder, mounted under `prefix` (`/` when it runs alone).
-pub fn builder(prefix: &str) -> AppBuilder {
+pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
     App::builder()
         .title("Ecosystem")
         .routes_prefix(prefix)
+        .with_state(ecosystem.clone())
         .layout(mantine::mantine_provider(html::div((
             navbar(),
             modal(),
@@ -87,6 +220,12 @@ pub fn builder(prefix: &str) -> AppBuilder {
                 mantine::text(()).id("day-text"),
                 html::h2("Storage by project").class_name("mt-4"),
                 grid(),
+                html::h2("Usage events").class_name("mt-4"),
+                events_grid(),
+                html::pre(())
+                    .id("events-sql")
+                    .class_name("small mt-2")
+                    .style(json!({"whiteSpace": "pre-wrap"})),
             ))
             .class_name("py-3"),
         ))))
@@ -97,15 +236,21 @@ pub fn builder(prefix: &str) -> AppBuilder {
                 .input("close", "n_clicks"),
         )
         .callback(
+            Callback::new(events_block)
+                .output("events", "getRowsResponse")
+                .output("events-sql", "children")
+                .input("events", "getRowsRequest"),
+        )
+        .callback(
             Callback::new(describe_day)
                 .output("day-text", "children")
                 .input("day", "value"),
         )
 }
 
-/// The app, mounted under `prefix`.
-pub fn app(prefix: &str) -> BuildResult<App> {
-    builder(prefix).build()
+/// The app on `ecosystem`'s database, mounted under `prefix`.
+pub fn app(prefix: &str, ecosystem: &Ecosystem) -> BuildResult<App> {
+    builder(prefix, ecosystem).build()
 }
 
 #[cfg(test)]
@@ -113,9 +258,24 @@ mod tests {
     use ferrodash::json;
     use ferrodash_testing::client::{CallbackCall, TestClient};
 
+    /// The app on a new database of 1000 events in the temporary folder.
+    async fn app() -> ferrodash::App {
+        static COUNTER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path = std::env::temp_dir().join(format!(
+            "ferrodash-ecosystem-unit-{}-{n}.db",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let ecosystem = super::Ecosystem::open_with(&format!("sqlite://{}", path.display()), 1000)
+            .await
+            .unwrap();
+        super::app("/", &ecosystem).unwrap()
+    }
+
     #[tokio::test]
     async fn the_modal_opens_from_the_navbar_and_closes_from_its_button() {
-        let client = TestClient::new(&super::app("/").unwrap());
+        let client = TestClient::new(&app().await);
         let call = CallbackCall::new()
             .output("modal", "is_open")
             .input("open", "n_clicks", json!(1))
@@ -128,7 +288,7 @@ mod tests {
 
     #[tokio::test]
     async fn the_page_loads_each_package_once() {
-        let client = TestClient::new(&super::app("/").unwrap());
+        let client = TestClient::new(&app().await);
         let page = client.get("/").await.text();
         for script in [
             "/_dash-component-suites/dash_ag_grid/dash_ag_grid.",
@@ -137,5 +297,56 @@ mod tests {
         ] {
             assert_eq!(page.matches(script).count(), 1, "{script} in {page}");
         }
+    }
+}
+
+#[cfg(test)]
+mod grid_tests {
+    use ferrodash::json;
+    use ferrodash_testing::client::{CallbackCall, TestClient};
+
+    #[tokio::test]
+    async fn a_block_comes_back_with_its_statement_and_a_bad_one_is_a_client_error() {
+        let path = std::env::temp_dir().join(format!(
+            "ferrodash-ecosystem-grid-{}.db",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&path);
+        let ecosystem = super::Ecosystem::open_with(&format!("sqlite://{}", path.display()), 1000)
+            .await
+            .unwrap();
+        let client = TestClient::new(&super::app("/", &ecosystem).unwrap());
+        let call = CallbackCall::new()
+            .output("events", "getRowsResponse")
+            .output("events-sql", "children");
+        let answer = client
+            .call(&call.clone().input(
+                "events",
+                "getRowsRequest",
+                json!({"startRow": 10, "endRow": 12, "sortModel": [], "filterModel": {
+                    "customer": {"filterType": "text", "type": "equals", "filter": "customer-7"}}}),
+            ))
+            .await;
+        let response = &answer.json()["response"];
+        assert_eq!(response["events"]["getRowsResponse"]["rowCount"], 1);
+        assert_eq!(response["events"]["getRowsResponse"]["rowData"], json!([]));
+        let sql = response["events-sql"]["children"].as_str().unwrap();
+        assert!(sql.contains("LOWER(customer) LIKE :f0"), "{sql}");
+        assert!(sql.contains(r#""f0":"customer-7""#), "{sql}");
+        let bad = client
+            .call(&call.input(
+                "events",
+                "getRowsRequest",
+                json!({"startRow": 0, "endRow": 10,
+                "sortModel": [{"colId": "secret", "sort": "asc"}]}),
+            ))
+            .await;
+        assert_eq!(bad.status(), 422, "{}", bad.text());
+        assert!(
+            bad.text().contains("the grid has no column `secret`"),
+            "{}",
+            bad.text()
+        );
+        let _ = std::fs::remove_file(&path);
     }
 }

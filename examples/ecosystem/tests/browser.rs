@@ -13,9 +13,26 @@ use ferrodash_testing::server::{RunningServer, spawn_router};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// The app on a database of `rows` events, shared by the tests of this
+/// binary that ask for as many (written once, by the first).
+async fn serve_with(rows: u64) -> (RunningServer, example_ecosystem::Ecosystem) {
+    static FILL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    // Kept between runs (a million rows take seconds to write); the name
+    // changes with the way the rows are generated.
+    let path = std::env::temp_dir().join(format!("ferrodash-ecosystem-browser-v1-{rows}.db"));
+    let ecosystem = {
+        let _one_at_a_time = FILL.lock().await;
+        example_ecosystem::Ecosystem::open_with(&format!("sqlite://{}", path.display()), rows)
+            .await
+            .expect("the database opens")
+    };
+    let app = example_ecosystem::app("/", &ecosystem).expect("the app builds");
+    let server = spawn_router(app.router()).await.expect("the app serves");
+    (server, ecosystem)
+}
+
 async fn serve() -> RunningServer {
-    let app = example_ecosystem::app("/").expect("the app builds");
-    spawn_router(app.router()).await.expect("the app serves")
+    serve_with(1000).await.0
 }
 
 async fn open(
@@ -119,6 +136,186 @@ async fn the_ag_grid_shows_and_sorts_its_rows() -> TestResult {
         ["75.75", "310", "912.25", "1843.5"]
     );
     page.screenshot(std::env::temp_dir().join("ferrodash-ecosystem.png"))
+        .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}
+
+/// The events grid's loaded rows: `[row index, id, gib]`, by row index.
+async fn event_rows(page: &Page) -> Result<Vec<(u64, u64, f64)>, Box<dyn std::error::Error>> {
+    let rows: Vec<(u64, u64, f64)> = page
+        .eval(
+            "[...document.querySelectorAll('#events .ag-center-cols-container .ag-row')]
+               .map((row) => [Number(row.getAttribute('row-index')),
+                              row.querySelector('[col-id=\"id\"]')?.textContent.trim() ?? '',
+                              row.querySelector('[col-id=\"gib\"]')?.textContent.trim() ?? ''])
+               .filter(([, id]) => id !== '')
+               .map(([i, id, gib]) => [i, Number(id), Number(gib)])
+               .sort((a, b) => a[0] - b[0])",
+        )
+        .await?;
+    Ok(rows)
+}
+
+/// The statement under the grid: its SQL line and its parameters.
+async fn last_statement(
+    page: &Page,
+) -> Result<(String, serde_json::Value), Box<dyn std::error::Error>> {
+    let text = page.text("#events-sql").await?;
+    let (sql, params) = text.split_once('\n').ok_or("no statement shown")?;
+    Ok((sql.to_owned(), serde_json::from_str(params)?))
+}
+
+/// Waits until the statement under the grid satisfies `check`.
+async fn wait_for_statement(
+    page: &Page,
+    check: impl Fn(&str, &serde_json::Value) -> bool,
+) -> Result<(String, serde_json::Value), Box<dyn std::error::Error>> {
+    for _ in 0..200 {
+        if let Ok((sql, params)) = last_statement(page).await
+            && check(&sql, &params)
+        {
+            return Ok((sql, params));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    Err(format!(
+        "the statement never matched: {:?}",
+        last_statement(page).await.ok()
+    )
+    .into())
+}
+
+/// `(id, gib)` of the first `n` rows of the events the database holds, in
+/// an order and under a filter written here, independently of the grid.
+async fn expected(ecosystem: &example_ecosystem::Ecosystem, sql: &str) -> Vec<(u64, f64)> {
+    ecosystem
+        .bind()
+        .run(ferrodash::data::Query::inline("expected", sql))
+        .fetch()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_million_row_grid_scrolls_sorts_and_filters_through_sql() -> TestResult {
+    let (server, ecosystem) = serve_with(example_ecosystem::EVENT_ROWS).await;
+    let browser = Browser::launch().await?;
+    let page = browser.open(&server.url("/")).await?;
+    page.wait_until(
+        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '1'",
+    )
+    .await?;
+    let (sql, params) = last_statement(&page).await?;
+    assert!(
+        sql.ends_with("ORDER BY id ASC LIMIT :limit OFFSET :offset"),
+        "{sql}"
+    );
+    assert_eq!(params, serde_json::json!({"limit": 100, "offset": 0}));
+    let total: u64 = page
+        .eval("dash_ag_grid.getApi('events').getDisplayedRowCount()")
+        .await?;
+    assert_eq!(total, example_ecosystem::EVENT_ROWS);
+
+    // Scroll to the middle: the blocks there are read with their offset.
+    page.run(
+        "const v = document.querySelector('#events .ag-body-viewport'); v.scrollTop = v.scrollHeight / 2;",
+    )
+    .await?;
+    let (_, params) =
+        wait_for_statement(&page, |_, p| p["offset"].as_u64().unwrap_or(0) >= 400_000).await?;
+    let offset = params["offset"].as_u64().unwrap();
+    // The rows on screen there (blocks are 100 rows; the screen shows a
+    // few of one) arrive.
+    page.wait_until(&format!(
+        "[...document.querySelectorAll('#events .ag-center-cols-container .ag-row')]
+           .some((r) => Number(r.getAttribute('row-index')) >= {offset}
+                        && (r.querySelector('[col-id=\"id\"]')?.textContent.trim() ?? '') !== '')"
+    ))
+    .await?;
+    let middle: Vec<_> = event_rows(&page)
+        .await?
+        .into_iter()
+        .filter(|r| r.0 >= offset)
+        .collect();
+    assert!(!middle.is_empty());
+    for (index, id, _) in &middle {
+        assert_eq!(*id, index + 1, "row {index} holds event {id}");
+    }
+
+    // Back to the top, and sort by GiB with a click on its header.
+    page.run("document.querySelector('#events .ag-body-viewport').scrollTop = 0;")
+        .await?;
+    page.click("#events .ag-header-cell[col-id=\"gib\"] .ag-header-cell-label")
+        .await?;
+    wait_for_statement(&page, |sql, p| {
+        sql.contains("ORDER BY gib ASC, id ASC") && p["offset"] == 0
+    })
+    .await?;
+    let want = expected(
+        &ecosystem,
+        "SELECT id, gib FROM events ORDER BY gib, id LIMIT 20",
+    )
+    .await;
+    page.wait_until(&format!(
+        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '{}'",
+        want[0].0
+    ))
+    .await?;
+    let shown: Vec<(u64, f64)> = event_rows(&page)
+        .await?
+        .into_iter()
+        .take(20)
+        .map(|r| (r.1, r.2))
+        .collect();
+    // The rows on screen, the first of the database's order.
+    assert!(shown.len() >= 5, "{shown:?}");
+    assert_eq!(shown, want[..shown.len()]);
+
+    // Filter the customer: the value travels as a parameter, never as SQL.
+    page.run(
+        "dash_ag_grid.getApi('events').setFilterModel({customer: {filterType: 'text', type: 'equals', filter: 'customer-42'}});",
+    )
+    .await?;
+    let (sql, _) = wait_for_statement(&page, |_, p| p["f0"] == "customer-42").await?;
+    assert!(
+        sql.contains("WHERE LOWER(customer) LIKE :f0 ESCAPE '!'"),
+        "{sql}"
+    );
+    assert!(!sql.contains("customer-42"), "{sql}");
+    let want = expected(
+        &ecosystem,
+        "SELECT id, gib FROM events WHERE customer = 'customer-42' ORDER BY gib, id LIMIT 20",
+    )
+    .await;
+    page.wait_until(&format!(
+        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '{}'",
+        want[0].0
+    ))
+    .await?;
+    let shown: Vec<(u64, f64)> = event_rows(&page)
+        .await?
+        .into_iter()
+        .take(20)
+        .map(|r| (r.1, r.2))
+        .collect();
+    // The rows on screen, the first of the database's order.
+    assert!(shown.len() >= 5, "{shown:?}");
+    assert_eq!(shown, want[..shown.len()]);
+    let total: u64 = page
+        .eval("dash_ag_grid.getApi('events').getDisplayedRowCount()")
+        .await?;
+    assert_eq!(total, 1000, "one event in a thousand is customer-42's");
+
+    // A filter written to break out of its quotes matches nothing.
+    page.run(
+        "dash_ag_grid.getApi('events').setFilterModel({customer: {filterType: 'text', type: 'equals', filter: \"x' OR '1'='1\"}});",
+    )
+    .await?;
+    wait_for_statement(&page, |_, p| p["f0"] == "x' or '1'='1").await?;
+    page.wait_until("dash_ag_grid.getApi('events').getDisplayedRowCount() === 0")
+        .await?;
+    page.screenshot(std::env::temp_dir().join("ferrodash-ecosystem-events.png"))
         .await?;
     assert_no_console_errors(&page).await;
     Ok(())
