@@ -1,6 +1,9 @@
 //! Typed builders for the components of Dash 4.4.1: [`html`]
 //! (`dash_html_components`), [`dcc`] (`dash_core_components`) and
-//! [`dash_table`].
+//! [`dash_table`]; and, behind features, of Dash's most used component
+//! packages: `ag_grid` (feature `ag-grid`, dash-ag-grid), `bootstrap`
+//! (dash-bootstrap-components) and `mantine` (dash-mantine-components),
+//! generated from their pinned wheels.
 //!
 //! Each component is a builder with one method per prop; it converts into a
 //! [`Node`](ferrodash_core::Node), so builders nest in tuples, arrays and
@@ -24,7 +27,7 @@
 //! ```
 //!
 //! Each module also has a `LIBRARY` with every component's props and the props
-//! that hold components; [`libraries`] lists the three for the server.
+//! that hold components; [`libraries`] lists those compiled in, for the server.
 //!
 //! # Naming
 //!
