@@ -298,24 +298,10 @@ mod tests {
             assert_eq!(page.matches(script).count(), 1, "{script} in {page}");
         }
     }
-}
-
-#[cfg(test)]
-mod grid_tests {
-    use ferrodash::json;
-    use ferrodash_testing::client::{CallbackCall, TestClient};
 
     #[tokio::test]
     async fn a_block_comes_back_with_its_statement_and_a_bad_one_is_a_client_error() {
-        let path = std::env::temp_dir().join(format!(
-            "ferrodash-ecosystem-grid-{}.db",
-            std::process::id()
-        ));
-        let _ = std::fs::remove_file(&path);
-        let ecosystem = super::Ecosystem::open_with(&format!("sqlite://{}", path.display()), 1000)
-            .await
-            .unwrap();
-        let client = TestClient::new(&super::app("/", &ecosystem).unwrap());
+        let client = TestClient::new(&app().await);
         let call = CallbackCall::new()
             .output("events", "getRowsResponse")
             .output("events-sql", "children");
@@ -347,6 +333,5 @@ mod grid_tests {
             "{}",
             bad.text()
         );
-        let _ = std::fs::remove_file(&path);
     }
 }

@@ -186,15 +186,33 @@ async fn wait_for_statement(
     .into())
 }
 
-/// `(id, gib)` of the first `n` rows of the events the database holds, in
-/// an order and under a filter written here, independently of the grid.
-async fn expected(ecosystem: &example_ecosystem::Ecosystem, sql: &str) -> Vec<(u64, f64)> {
-    ecosystem
+/// Waits for the grid's first rows and checks the ones on screen are the
+/// first `(id, gib)` rows of `sql`: the database's answer, in an order and
+/// under a filter written here, independently of the grid.
+async fn assert_top_rows(
+    page: &Page,
+    ecosystem: &example_ecosystem::Ecosystem,
+    sql: &str,
+) -> TestResult {
+    let want: Vec<(u64, f64)> = ecosystem
         .bind()
         .run(ferrodash::data::Query::inline("expected", sql))
         .fetch()
-        .await
-        .unwrap()
+        .await?;
+    let first = want.first().ok_or("the database has no such rows")?.0;
+    page.wait_until(&format!(
+        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '{first}'"
+    ))
+    .await?;
+    let shown: Vec<(u64, f64)> = event_rows(page)
+        .await?
+        .into_iter()
+        .map(|r| (r.1, r.2))
+        .collect();
+    // The rows on screen, the first of the database's order.
+    assert!(shown.len() >= 5 && shown.len() <= want.len(), "{shown:?}");
+    assert_eq!(Some(shown.as_slice()), want.get(..shown.len()));
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -252,25 +270,12 @@ async fn a_million_row_grid_scrolls_sorts_and_filters_through_sql() -> TestResul
         sql.contains("ORDER BY gib ASC, id ASC") && p["offset"] == 0
     })
     .await?;
-    let want = expected(
+    assert_top_rows(
+        &page,
         &ecosystem,
         "SELECT id, gib FROM events ORDER BY gib, id LIMIT 20",
     )
-    .await;
-    page.wait_until(&format!(
-        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '{}'",
-        want[0].0
-    ))
     .await?;
-    let shown: Vec<(u64, f64)> = event_rows(&page)
-        .await?
-        .into_iter()
-        .take(20)
-        .map(|r| (r.1, r.2))
-        .collect();
-    // The rows on screen, the first of the database's order.
-    assert!(shown.len() >= 5, "{shown:?}");
-    assert_eq!(shown, want[..shown.len()]);
 
     // Filter the customer: the value travels as a parameter, never as SQL.
     page.run(
@@ -283,25 +288,12 @@ async fn a_million_row_grid_scrolls_sorts_and_filters_through_sql() -> TestResul
         "{sql}"
     );
     assert!(!sql.contains("customer-42"), "{sql}");
-    let want = expected(
+    assert_top_rows(
+        &page,
         &ecosystem,
         "SELECT id, gib FROM events WHERE customer = 'customer-42' ORDER BY gib, id LIMIT 20",
     )
-    .await;
-    page.wait_until(&format!(
-        "document.querySelector('#events .ag-row[row-index=\"0\"] [col-id=\"id\"]')?.textContent.trim() === '{}'",
-        want[0].0
-    ))
     .await?;
-    let shown: Vec<(u64, f64)> = event_rows(&page)
-        .await?
-        .into_iter()
-        .take(20)
-        .map(|r| (r.1, r.2))
-        .collect();
-    // The rows on screen, the first of the database's order.
-    assert!(shown.len() >= 5, "{shown:?}");
-    assert_eq!(shown, want[..shown.len()]);
     let total: u64 = page
         .eval("dash_ag_grid.getApi('events').getDisplayedRowCount()")
         .await?;

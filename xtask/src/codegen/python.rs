@@ -163,13 +163,14 @@ fn typed_dicts(text: &str) -> anyhow::Result<BTreeMap<String, Vec<(String, Strin
     Ok(dicts)
 }
 
-/// The index of the bracket that closes an already opened `(`, `[` or `{`,
-/// skipping brackets inside string literals.
-fn matching_close(text: &str) -> Option<usize> {
-    let mut depth = 1usize;
+/// The characters of `text` outside string literals, with their bracket
+/// depth relative to the start (after the character: an opening bracket
+/// counts itself, a closing one does not).
+fn code_chars(text: &str) -> impl Iterator<Item = (usize, char, isize)> + '_ {
+    let mut depth = 0isize;
     let mut quote: Option<char> = None;
     let mut escaped = false;
-    for (i, c) in text.char_indices() {
+    text.char_indices().filter_map(move |(i, c)| {
         if let Some(q) = quote {
             if escaped {
                 escaped = false;
@@ -178,51 +179,36 @@ fn matching_close(text: &str) -> Option<usize> {
             } else if c == q {
                 quote = None;
             }
-            continue;
+            return None;
         }
         match c {
-            '\'' | '"' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
+            '\'' | '"' => {
+                quote = Some(c);
+                return None;
             }
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
             _ => {}
         }
-    }
-    None
+        Some((i, c, depth))
+    })
+}
+
+/// The index of the bracket that closes an already opened `(`, `[` or `{`,
+/// skipping brackets inside string literals.
+fn matching_close(text: &str) -> Option<usize> {
+    code_chars(text)
+        .find(|&(_, _, depth)| depth == -1)
+        .map(|(i, _, _)| i)
 }
 
 /// `text` split at the commas outside brackets and strings.
 fn split_top_level(text: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut depth = 0usize;
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
     let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if let Some(q) = quote {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == q {
-                quote = None;
-            }
-            continue;
-        }
-        match c {
-            '\'' | '"' => quote = Some(c),
-            '(' | '[' | '{' => depth += 1,
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
-            ',' if depth == 0 => {
-                parts.push(text.get(start..i).unwrap_or_default());
-                start = i + 1;
-            }
-            _ => {}
-        }
+    for (i, _, _) in code_chars(text).filter(|&(_, c, depth)| c == ',' && depth == 0) {
+        parts.push(text.get(start..i).unwrap_or_default());
+        start = i + 1;
     }
     parts.push(text.get(start..).unwrap_or_default());
     parts
