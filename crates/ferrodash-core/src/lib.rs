@@ -10,6 +10,7 @@
 mod build_error;
 mod columns;
 mod component;
+mod download;
 mod id;
 mod js_number;
 mod library;
@@ -23,6 +24,7 @@ pub mod wire;
 pub use build_error::{BuildError, BuildErrors, Role};
 pub use columns::{Column, Columns, ColumnsError};
 pub use component::{Component, Node, PropValue};
+pub use download::{Download, DownloadError};
 pub use id::{
     ALL, ALLSMALLER, ComponentId, IdProblem, IdValue, MATCH, Wildcard, parse_stringified_id,
 };

@@ -166,6 +166,23 @@ impl Browser {
         Ok(page)
     }
 
+    /// Lets the browser save downloads into `dir` (headless Chromium refuses
+    /// them by default); see [`wait_for_download`].
+    pub async fn allow_downloads(&self, dir: &std::path::Path) -> Result<(), BrowserError> {
+        use chromiumoxide::cdp::browser_protocol::browser::{
+            SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
+        };
+        let params = SetDownloadBehaviorParams::builder()
+            .behavior(SetDownloadBehaviorBehavior::Allow)
+            .download_path(dir.display().to_string())
+            .build()
+            .map_err(|e| BrowserError::Js {
+                message: format!("download behaviour: {e}"),
+            })?;
+        self.cdp.execute(params).await?;
+        Ok(())
+    }
+
     /// Shuts Chromium down: asks it to close over the DevTools protocol,
     /// waits for it and its helper processes to exit (escalating to SIGTERM
     /// and SIGKILL if it does not), and removes the profile directory.
@@ -280,4 +297,49 @@ fn chromium_args(opts: &LaunchOptions, profile: &Path) -> Vec<String> {
     args.extend(opts.args.iter().cloned());
     args.push("about:blank".to_owned());
     args
+}
+
+/// The first file in `dir` whose name ends with `suffix`, once the browser
+/// has finished writing it, within `timeout`.
+///
+/// Chromium creates the final name empty at the start and writes into a
+/// `.crdownload` file it renames at the end: the download is complete when
+/// the file has bytes, no partial file is left and its size held for a poll.
+///
+/// # Errors
+///
+/// [`BrowserError::Timeout`] when no such file is complete in time.
+pub async fn wait_for_download(
+    dir: &std::path::Path,
+    suffix: &str,
+    timeout: Duration,
+) -> Result<std::path::PathBuf, BrowserError> {
+    let poll = Duration::from_millis(100);
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut last = (None, 0);
+    while tokio::time::Instant::now() < deadline {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            let paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+            let partial = paths
+                .iter()
+                .any(|p| p.to_string_lossy().ends_with(".crdownload"));
+            let done = paths.iter().find(|p| {
+                p.to_string_lossy().ends_with(suffix)
+                    && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
+            });
+            if let (false, Some(path)) = (partial, done) {
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                if last == (Some(path.clone()), size) {
+                    return Ok(path.clone());
+                }
+                last = (Some(path.clone()), size);
+            }
+        }
+        tokio::time::sleep(poll).await;
+    }
+    Err(BrowserError::Timeout {
+        what: format!("a downloaded `*{suffix}` file in {}", dir.display()),
+        last: None,
+        timeout,
+    })
 }

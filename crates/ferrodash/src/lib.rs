@@ -57,8 +57,9 @@ pub use ferrodash_components::mantine;
 pub use ferrodash_components::{dash_table, dcc, html};
 pub use ferrodash_core as core;
 pub use ferrodash_core::{
-    ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, IdValue,
-    InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch, PreventUpdate,
+    ALL, ALLSMALLER, BuildErrors, CallbackError, Column, Columns, Component, ComponentId, Download,
+    DownloadError, IdValue, InitialCall, IntoPropValue, Json, MATCH, NoUpdate, Node, Patch,
+    PreventUpdate,
 };
 pub use ferrodash_data as data;
 pub use ferrodash_figures as figures;
@@ -73,9 +74,10 @@ pub type BuildResult<T> = Result<T, BuildErrors>;
 pub mod prelude {
     pub use crate::{
         ALL, ALLSMALLER, App, AppState, Callback, CallbackContext, CallbackError,
-        ClientsideCallback, Component, ComponentId, Figure, InitialCall, Input, Json, Login, MATCH,
-        MemoCache, NoUpdate, Node, Patch, PreventUpdate, Principal, Progress, SetProps, State,
-        Store, StoreKey, Triggered, Value, callback, dash_table, dcc, html, json, px,
+        ClientsideCallback, Component, ComponentId, Download, Figure, InitialCall, Input, Json,
+        Login, MATCH, MemoCache, NoUpdate, Node, Patch, PreventUpdate, Principal, Progress,
+        SetProps, State, Store, StoreKey, Triggered, Value, callback, dash_table, dcc, html, json,
+        px,
     };
 }
 

@@ -11,7 +11,7 @@
 use ferrodash::data::grid::{BlockRequest, ColumnKind, GridError, GridTable};
 use ferrodash::data::{Bind, BindConfig, DataError, Query};
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildResult, Value, ag_grid, bootstrap, json, mantine};
+use ferrodash::{AppBuilder, BuildResult, Download, Value, ag_grid, bootstrap, json, mantine};
 
 /// How many usage events [`Ecosystem::open`] writes into a new database.
 pub const EVENT_ROWS: u64 = 1_000_000;
@@ -143,6 +143,17 @@ async fn toggle_modal(
     Ok(fired.to_string() == "open")
 }
 
+/// The storage table as a CSV file, on a click of the export button.
+async fn export_storage(Input(clicks): Input<Option<u64>>) -> Result<Download, CallbackError> {
+    clicks.filter(|n| *n > 0).ok_or(PreventUpdate)?;
+    let rows: Vec<Value> = PROJECTS
+        .iter()
+        .map(|(project, kind, gib)| json!({"project": project, "kind": kind, "gib": gib}))
+        .collect();
+    let table = ferrodash::Columns::from_rows(&rows)?;
+    Ok(Download::csv("storage.csv", &table)?)
+}
+
 /// The day the date picker holds, in words.
 async fn describe_day(Input(day): Input<Option<String>>) -> String {
     match day.as_deref() {
@@ -220,6 +231,11 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
                 mantine::text(()).id("day-text"),
                 html::h2("Storage by project").class_name("mt-4"),
                 grid(),
+                bootstrap::button("Export CSV")
+                    .id("export")
+                    .n_clicks(0)
+                    .class_name("mt-2"),
+                dcc::download("download"),
                 html::h2("Usage events").class_name("mt-4"),
                 events_grid(),
                 html::pre(())
@@ -240,6 +256,11 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
                 .output("events", "getRowsResponse")
                 .output("events-sql", "children")
                 .input("events", "getRowsRequest"),
+        )
+        .callback(
+            Callback::new(export_storage)
+                .output("download", "data")
+                .input("export", "n_clicks"),
         )
         .callback(
             Callback::new(describe_day)

@@ -8,7 +8,7 @@
     reason = "helpers of tests too, not only #[test] fns: a panic here is a failed test"
 )]
 
-use ferrodash_testing::browser::{Browser, Page};
+use ferrodash_testing::browser::{Browser, Page, wait_for_download};
 use ferrodash_testing::server::{RunningServer, spawn_router};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -112,6 +112,30 @@ async fn the_mantine_date_picker_sends_the_picked_day() -> TestResult {
     .await?;
     page.wait_for_text("#day-text", "Usage for 2026-11-15")
         .await?;
+    assert_no_console_errors(&page).await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_csv_export_saves_the_table() -> TestResult {
+    let server = serve().await;
+    let browser = Browser::launch().await?;
+    let dir = std::env::temp_dir().join(format!("ferrodash-ecosystem-csv-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    browser.allow_downloads(&dir).await?;
+    let page = open(&browser, &server).await?;
+    page.click("#export").await?;
+    let file = wait_for_download(&dir, ".csv", std::time::Duration::from_secs(30)).await?;
+    assert_eq!(
+        file.file_name().and_then(|n| n.to_str()),
+        Some("storage.csv")
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file)?,
+        "project,kind,gib\nNewsroom,video,1843.5\nArchive,audio,912.25\nPodcasts,audio,310.0\nShorts,video,75.75\n"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     assert_no_console_errors(&page).await;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! and nothing of anyone else's, filters, a shared link, the CSV and PDF
 //! exports, the admin's view, the themes.
 
-use ferrodash_testing::browser::{Browser, Page};
+use ferrodash_testing::browser::{Browser, Page, wait_for_download};
 
 use crate::common::TestPortal;
 
@@ -107,14 +107,7 @@ async fn a_customer_logs_in_and_sees_only_their_own_report() -> TestResult {
 
 /// Lets the browser save downloads into `dir`.
 async fn allow_downloads(browser: &Browser, dir: &std::path::Path) -> TestResult {
-    use chromiumoxide::cdp::browser_protocol::browser::{
-        SetDownloadBehaviorBehavior, SetDownloadBehaviorParams,
-    };
-    let params = SetDownloadBehaviorParams::builder()
-        .behavior(SetDownloadBehaviorBehavior::Allow)
-        .download_path(dir.display().to_string())
-        .build()?;
-    browser.cdp().execute(params).await?;
+    browser.allow_downloads(dir).await?;
     Ok(())
 }
 
@@ -124,31 +117,7 @@ async fn downloaded(
     dir: &std::path::Path,
     suffix: &str,
 ) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
-    // Chromium creates the final name empty at the start and writes into a
-    // `.crdownload` file it renames at the end: the download is complete when
-    // the file has bytes, no partial file is left and its size held for a poll.
-    let mut last = (None, 0);
-    for _ in 0..600 {
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            let paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-            let partial = paths
-                .iter()
-                .any(|p| p.to_string_lossy().ends_with(".crdownload"));
-            let done = paths.iter().find(|p| {
-                p.to_string_lossy().ends_with(suffix)
-                    && std::fs::metadata(p).is_ok_and(|m| m.len() > 0)
-            });
-            if let (false, Some(path)) = (partial, done) {
-                let size = std::fs::metadata(path).map_or(0, |m| m.len());
-                if last == (Some(path.clone()), size) {
-                    return Ok(path.clone());
-                }
-                last = (Some(path.clone()), size);
-            }
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    Err(format!("no {suffix} file in {}", dir.display()).into())
+    Ok(wait_for_download(dir, suffix, std::time::Duration::from_secs(60)).await?)
 }
 
 /// The pages of a PDF, counted by their page objects.
