@@ -75,6 +75,10 @@ pub mod mantine;
 /// components, and AG Grid, Bootstrap and Mantine where their features are on.
 #[must_use]
 pub fn libraries() -> Vec<&'static ComponentLibrary> {
+    #[cfg_attr(
+        not(any(feature = "ag-grid", feature = "bootstrap", feature = "mantine")),
+        allow(unused_mut, reason = "pushed to only by the package features")
+    )]
     let mut libraries = vec![&html::LIBRARY, &dcc::LIBRARY, &dash_table::LIBRARY];
     #[cfg(feature = "ag-grid")]
     libraries.push(&ag_grid::LIBRARY);
