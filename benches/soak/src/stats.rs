@@ -190,7 +190,11 @@ pub(crate) fn least_squares(points: &[(f64, f64)]) -> Option<Fit> {
     let rho = if ss_res == 0.0 {
         0.0
     } else {
-        let lagged: f64 = residuals.windows(2).map(|w| w[0] * w[1]).sum();
+        let lagged: f64 = residuals
+            .iter()
+            .zip(residuals.iter().skip(1))
+            .map(|(a, b)| a * b)
+            .sum();
         (lagged / ss_res).clamp(0.0, 0.99)
     };
     let n_eff = (n * (1.0 - rho) / (1.0 + rho)).max(3.0);
