@@ -14,8 +14,6 @@
 
 pub mod admin;
 pub mod clock;
-#[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-pub mod heap;
 pub mod ingest;
 pub mod live;
 pub mod monthly;
@@ -371,10 +369,6 @@ pub fn builder(portal: &Portal) -> AppBuilder {
     if let Some(ingestor) = &portal.ingestor {
         let metrics = std::sync::Arc::clone(ingestor.metrics());
         builder = builder.metrics_source(move || metrics.render());
-    }
-    #[cfg(all(feature = "jemalloc", not(target_env = "msvc")))]
-    {
-        builder = builder.metrics_source(heap::render);
     }
     admin::callbacks(report::callbacks(builder))
 }
