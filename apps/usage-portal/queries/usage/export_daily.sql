@@ -1,6 +1,7 @@
--- A view's rows for export: one per account, project and day.
+-- A view's rows for export: one per account, project and day; the column
+-- names are the CSV's header.
 SELECT d.day, a.name AS account, p.name AS project, d.project_id, d.records,
-       d.ingested_seconds / 3600.0 AS hours, d.ingested_items AS items,
+       d.ingested_seconds / 3600.0 AS hours_ingested, d.ingested_items AS items_ingested,
        d.video_bytes, d.audio_bytes, d.proxy_bytes, d.subtitles_bytes, d.thumbnails_bytes,
        d.deleted_bytes
 FROM usage_daily d
