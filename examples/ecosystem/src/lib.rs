@@ -8,10 +8,12 @@
 //! Run with `cargo run -p example-ecosystem`, then open <http://127.0.0.1:8050>
 //! (the first start writes the million events to `ecosystem.db`).
 
-use ferrodash::data::grid::{BlockRequest, ColumnKind, GridError, GridTable};
+use ferrodash::data::grid::{BlockRequest, ColumnKind, GridTable, PageRequest, SortBy};
 use ferrodash::data::{Bind, BindConfig, DataError, Query};
 use ferrodash::prelude::*;
-use ferrodash::{AppBuilder, BuildResult, Download, Value, ag_grid, bootstrap, json, mantine};
+use ferrodash::{
+    AppBuilder, BuildResult, Download, Value, ag_grid, bootstrap, dash_table, json, mantine,
+};
 
 /// How many usage events [`Ecosystem::open`] writes into a new database.
 pub const EVENT_ROWS: u64 = 1_000_000;
@@ -107,22 +109,67 @@ async fn events_block(
     let block = events_table()
         .fetch_block(&ecosystem.bind, &request)
         .await
-        .map_err(|e: GridError| {
-            if e.is_request_error() {
-                CallbackError::InvalidArgument {
-                    argument: "getRowsRequest".to_owned(),
-                    problem: e.to_string(),
-                }
-            } else {
-                e.into()
-            }
-        })?;
+        .map_err(|e| e.into_callback_error("getRowsRequest"))?;
     let statement = format!(
         "{}\n{}",
         block.statement.sql,
         Value::Object(block.statement.params.clone())
     );
     Ok((Json(block.response()), statement))
+}
+
+/// One page of the events table (DataTable with custom paging, sorting
+/// and filtering), its page count, and the statement that read it.
+async fn events_page(
+    Input(page_current): Input<Option<u64>>,
+    Input(page_size): Input<Option<u64>>,
+    Input(sort_by): Input<Option<Vec<SortBy>>>,
+    Input(filter_query): Input<Option<String>>,
+    AppState(ecosystem): AppState<Ecosystem>,
+) -> Result<(Json<Value>, u64, String), CallbackError> {
+    let request = PageRequest {
+        page_current: page_current.unwrap_or(0),
+        page_size: page_size.unwrap_or(EVENTS_PAGE_SIZE),
+        sort_by: sort_by.unwrap_or_default(),
+        filter_query: filter_query.unwrap_or_default(),
+    };
+    let page = events_table()
+        .fetch_page(&ecosystem.bind, &request)
+        .await
+        .map_err(|e| e.into_callback_error("filter_query"))?;
+    let statement = format!(
+        "{}\n{}",
+        page.statement.sql,
+        Value::Object(page.statement.params.clone())
+    );
+    Ok((Json(Value::from(page.rows)), page.page_count, statement))
+}
+
+/// Rows per page of the events table.
+const EVENTS_PAGE_SIZE: u64 = 10;
+
+fn events_table_view() -> dash_table::DataTable {
+    let columns: Vec<Value> = ["id", "customer", "project", "kind", "gib", "day"]
+        .iter()
+        .map(|name| {
+            let kind = if matches!(*name, "id" | "gib") {
+                "numeric"
+            } else {
+                "text"
+            };
+            json!({"id": name, "name": name, "type": kind})
+        })
+        .collect();
+    dash_table::data_table("events-table")
+        .columns(Value::Array(columns))
+        .page_action(dash_table::DataTablePageAction::Custom)
+        .page_current(0)
+        .page_size(EVENTS_PAGE_SIZE)
+        .sort_action(dash_table::DataTableSortAction::Custom)
+        .sort_mode(dash_table::DataTableSortMode::Single)
+        .sort_by(json!([]))
+        .filter_action("custom")
+        .filter_query("")
 }
 
 /// Storage by project, as the grid shows it.
@@ -242,6 +289,12 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
                     .id("events-sql")
                     .class_name("small mt-2")
                     .style(json!({"whiteSpace": "pre-wrap"})),
+                html::h2("Usage events, a page at a time").class_name("mt-4"),
+                events_table_view(),
+                html::pre(())
+                    .id("events-table-sql")
+                    .class_name("small mt-2")
+                    .style(json!({"whiteSpace": "pre-wrap"})),
             ))
             .class_name("py-3"),
         ))))
@@ -256,6 +309,16 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
                 .output("events", "getRowsResponse")
                 .output("events-sql", "children")
                 .input("events", "getRowsRequest"),
+        )
+        .callback(
+            Callback::new(events_page)
+                .output("events-table", "data")
+                .output("events-table", "page_count")
+                .output("events-table-sql", "children")
+                .input("events-table", "page_current")
+                .input("events-table", "page_size")
+                .input("events-table", "sort_by")
+                .input("events-table", "filter_query"),
         )
         .callback(
             Callback::new(export_storage)

@@ -1,6 +1,8 @@
-//! Server-side rows for data grids: AG Grid's infinite row model answered
-//! from a table through a [`Bind`], its sorting, filtering and paging
-//! translated to SQL with bound parameters.
+//! Server-side rows for data grids: AG Grid's infinite row model and
+//! DataTable's custom paging ([`GridTable::fetch_page`], its
+//! `filter_query` language included) answered from a table through a
+//! [`Bind`], their sorting, filtering and paging translated to SQL with
+//! bound parameters.
 //!
 //! With `rowModelType="infinite"`, dash-ag-grid sets the grid's
 //! `getRowsRequest` prop each time it needs a block of rows (`startRow`,
@@ -42,6 +44,12 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::{Backend, Bind, DataError, Query};
+
+mod filter_query;
+mod table_page;
+
+pub use filter_query::FilterQueryError;
+pub use table_page::{PageRequest, SortBy, TablePage};
 
 /// The most rows one block may ask for; AG Grid's default block is 100.
 pub const MAX_BLOCK_ROWS: u64 = 1000;
@@ -165,6 +173,18 @@ pub enum GridError {
         /// `endRow`.
         end: u64,
     },
+    /// A `filter_query` that does not parse.
+    #[error(transparent)]
+    BadFilterQuery(#[from] FilterQueryError),
+    /// A page size of 0 or over [`MAX_BLOCK_ROWS`], or a page past the end
+    /// of numbers.
+    #[error("page {page_current} of size {page_size}: a page is 1 to {MAX_BLOCK_ROWS} rows")]
+    BadPage {
+        /// `page_current`.
+        page_current: u64,
+        /// `page_size`.
+        page_size: u64,
+    },
     /// The database failed.
     #[error(transparent)]
     Data(#[from] DataError),
@@ -176,6 +196,21 @@ impl GridError {
     #[must_use]
     pub const fn is_request_error(&self) -> bool {
         !matches!(self, Self::Data(_) | Self::BadIdentifier(_))
+    }
+
+    /// The error a callback answers with: a request's fault is
+    /// [`CallbackError::InvalidArgument`] on `argument` (a 422 naming the
+    /// problem), the database's a server error.
+    #[must_use]
+    pub fn into_callback_error(self, argument: &str) -> ferrodash_core::CallbackError {
+        if self.is_request_error() {
+            ferrodash_core::CallbackError::InvalidArgument {
+                argument: argument.to_owned(),
+                problem: self.to_string(),
+            }
+        } else {
+            self.into()
+        }
     }
 }
 
@@ -232,6 +267,39 @@ impl GridTable {
             .ok_or_else(|| GridError::UnknownColumn(column.to_owned()))
     }
 
+    /// The declared columns, for `SELECT`.
+    fn column_list(&self) -> String {
+        let columns: Vec<&str> = self.columns.iter().map(|(n, _)| n.as_str()).collect();
+        columns.join(", ")
+    }
+
+    /// `ORDER BY`'s list for `(column, asc|desc)` pairs, the key last (so
+    /// that pages never overlap or skip rows).
+    fn order_by(&self, sort: &[(&str, &str)]) -> Result<String, GridError> {
+        let mut order = Vec::with_capacity(sort.len() + 1);
+        let mut key_direction = "ASC";
+        for (column, direction) in sort {
+            let (name, _) = self.lookup(column)?;
+            let direction = match *direction {
+                "asc" => "ASC",
+                "desc" => "DESC",
+                other => {
+                    return Err(GridError::BadSort {
+                        column: (*column).to_owned(),
+                        sort: other.to_owned(),
+                    });
+                }
+            };
+            if name == self.key {
+                key_direction = direction;
+            } else {
+                order.push(format!("{name} {direction}"));
+            }
+        }
+        order.push(format!("{} {key_direction}", self.key));
+        Ok(order.join(", "))
+    }
+
     /// The `WHERE` clause (empty, or starting with a space) of the filters.
     fn filters(
         &self,
@@ -274,38 +342,19 @@ impl GridTable {
         };
         let mut params = Map::new();
         let filters = self.filters(&request.filter_model, backend, &mut params)?;
-        let mut order = Vec::with_capacity(request.sort_model.len() + 1);
-        for item in &request.sort_model {
-            let (name, _) = self.lookup(&item.col_id)?;
-            let direction = match item.sort.as_str() {
-                "asc" => "ASC",
-                "desc" => "DESC",
-                other => {
-                    return Err(GridError::BadSort {
-                        column: item.col_id.clone(),
-                        sort: other.to_owned(),
-                    });
-                }
-            };
-            if name != self.key {
-                order.push(format!("{name} {direction}"));
-            }
-        }
-        let key_direction = request
+        let sort: Vec<(&str, &str)> = request
             .sort_model
             .iter()
-            .find(|s| s.col_id == self.key)
-            .map_or("ASC", |s| if s.sort == "desc" { "DESC" } else { "ASC" });
-        order.push(format!("{} {key_direction}", self.key));
-        let columns: Vec<&str> = self.columns.iter().map(|(n, _)| n.as_str()).collect();
+            .map(|s| (s.col_id.as_str(), s.sort.as_str()))
+            .collect();
+        let order = self.order_by(&sort)?;
         params.insert("limit".into(), json!(rows));
         params.insert("offset".into(), json!(request.start_row));
         Ok(Statement {
             sql: format!(
-                "SELECT {} FROM {}{filters} ORDER BY {} LIMIT :limit OFFSET :offset",
-                columns.join(", "),
+                "SELECT {} FROM {}{filters} ORDER BY {order} LIMIT :limit OFFSET :offset",
+                self.column_list(),
                 self.table,
-                order.join(", ")
             ),
             params,
         })
