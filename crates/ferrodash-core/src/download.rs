@@ -46,6 +46,14 @@ pub enum DownloadError {
     /// The CSV writer failed.
     #[error("writing the CSV file: {0}")]
     Csv(#[from] csv::Error),
+    /// The Parquet writer failed.
+    #[cfg(feature = "parquet")]
+    #[error("writing the Parquet file: {0}")]
+    Parquet(#[from] parquet::errors::ParquetError),
+    /// The table could not be laid out as Arrow arrays.
+    #[cfg(feature = "parquet")]
+    #[error("writing the Parquet file: {0}")]
+    Arrow(#[from] arrow_schema::ArrowError),
 }
 
 impl Download {
@@ -101,6 +109,21 @@ impl Download {
             base64: false,
             mime: Some("text/csv".to_owned()),
         })
+    }
+
+    /// A table as an Apache Parquet file (Snappy-compressed, one row group;
+    /// columns typed `Int64`, `Float64`, `Utf8` and `Boolean`, each nullable),
+    /// sent base64-encoded and typed `application/vnd.apache.parquet`.
+    /// Needs the `parquet` feature.
+    ///
+    /// # Errors
+    ///
+    /// [`DownloadError::Parquet`] or [`DownloadError::Arrow`] when the writer
+    /// fails (it writes to memory, so only on a bug).
+    #[cfg(feature = "parquet")]
+    pub fn parquet(filename: &str, table: &Columns) -> Result<Self, DownloadError> {
+        let bytes = crate::parquet_file::write(table)?;
+        Ok(Self::bytes(filename, bytes).with_mime("application/vnd.apache.parquet"))
     }
 
     /// The same file with this MIME type (the `type` key).

@@ -15,6 +15,8 @@ mod id;
 mod js_number;
 mod library;
 mod output;
+#[cfg(feature = "parquet")]
+mod parquet_file;
 mod patch;
 mod percent;
 mod spec;

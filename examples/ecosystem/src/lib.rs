@@ -190,15 +190,27 @@ async fn toggle_modal(
     Ok(fired.to_string() == "open")
 }
 
-/// The storage table as a CSV file, on a click of the export button.
-async fn export_storage(Input(clicks): Input<Option<u64>>) -> Result<Download, CallbackError> {
-    clicks.filter(|n| *n > 0).ok_or(PreventUpdate)?;
+/// The storage table, as the grid shows it.
+fn storage_table() -> Result<ferrodash::Columns, CallbackError> {
     let rows: Vec<Value> = PROJECTS
         .iter()
         .map(|(project, kind, gib)| json!({"project": project, "kind": kind, "gib": gib}))
         .collect();
-    let table = ferrodash::Columns::from_rows(&rows)?;
-    Ok(Download::csv("storage.csv", &table)?)
+    Ok(ferrodash::Columns::from_rows(&rows)?)
+}
+
+/// The storage table as a CSV file, on a click of the export button.
+async fn export_storage(Input(clicks): Input<Option<u64>>) -> Result<Download, CallbackError> {
+    clicks.filter(|n| *n > 0).ok_or(PreventUpdate)?;
+    Ok(Download::csv("storage.csv", &storage_table()?)?)
+}
+
+/// The storage table as a Parquet file, on a click of its button.
+async fn export_storage_parquet(
+    Input(clicks): Input<Option<u64>>,
+) -> Result<Download, CallbackError> {
+    clicks.filter(|n| *n > 0).ok_or(PreventUpdate)?;
+    Ok(Download::parquet("storage.parquet", &storage_table()?)?)
 }
 
 /// The day the date picker holds, in words.
@@ -281,8 +293,14 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
                 bootstrap::button("Export CSV")
                     .id("export")
                     .n_clicks(0)
+                    .class_name("mt-2 me-2"),
+                bootstrap::button("Export Parquet")
+                    .id("export-parquet")
+                    .n_clicks(0)
+                    .color("secondary")
                     .class_name("mt-2"),
                 dcc::download("download"),
+                dcc::download("download-parquet"),
                 html::h2("Usage events").class_name("mt-4"),
                 events_grid(),
                 html::pre(())
@@ -324,6 +342,11 @@ pub fn builder(prefix: &str, ecosystem: &Ecosystem) -> AppBuilder {
             Callback::new(export_storage)
                 .output("download", "data")
                 .input("export", "n_clicks"),
+        )
+        .callback(
+            Callback::new(export_storage_parquet)
+                .output("download-parquet", "data")
+                .input("export-parquet", "n_clicks"),
         )
         .callback(
             Callback::new(describe_day)

@@ -141,6 +141,62 @@ async fn the_csv_export_saves_the_table() -> TestResult {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_parquet_export_saves_the_table() -> TestResult {
+    use arrow_array::{Array, Float64Array, StringArray};
+    let server = serve().await;
+    let browser = Browser::launch().await?;
+    let dir = std::env::temp_dir().join(format!(
+        "ferrodash-ecosystem-parquet-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    browser.allow_downloads(&dir).await?;
+    let page = open(&browser, &server).await?;
+    page.click("#export-parquet").await?;
+    let file = wait_for_download(&dir, ".parquet", std::time::Duration::from_secs(30)).await?;
+    assert_eq!(
+        file.file_name().and_then(|n| n.to_str()),
+        Some("storage.parquet")
+    );
+    // Read back with the parquet crate's Arrow reader, as a data tool would.
+    let bytes = bytes::Bytes::from(std::fs::read(&file)?);
+    let reader =
+        parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(bytes)?.build()?;
+    let mut rows = Vec::new();
+    for batch in reader {
+        let batch = batch?;
+        let schema = batch.schema();
+        let project = batch.column(schema.index_of("project")?);
+        let project = project
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .ok_or("text")?;
+        let gib = batch.column(schema.index_of("gib")?);
+        let gib = gib
+            .as_any()
+            .downcast_ref::<Float64Array>()
+            .ok_or("numbers")?;
+        for i in 0..batch.num_rows() {
+            rows.push((project.value(i).to_owned(), gib.value(i)));
+        }
+    }
+    let want: Vec<(String, f64)> = [
+        ("Newsroom", 1843.5),
+        ("Archive", 912.25),
+        ("Podcasts", 310.0),
+        ("Shorts", 75.75),
+    ]
+    .iter()
+    .map(|(p, g)| ((*p).to_owned(), *g))
+    .collect();
+    assert_eq!(rows, want);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_no_console_errors(&page).await;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_ag_grid_shows_and_sorts_its_rows() -> TestResult {
     let server = serve().await;
     let browser = Browser::launch().await?;

@@ -391,22 +391,32 @@ impl GridTable {
     ) -> Result<Block, GridError> {
         let statement = self.block_statement(request, bind.backend())?;
         let count = self.count_statement(&request.filter_model, bind.backend())?;
-        let rows: Vec<Value> = bind
-            .run(Query::inline("grid_block", statement.sql.clone()))
-            .params(&statement.params)
-            .fetch()
-            .await?;
-        let row_count: i64 = bind
-            .run(Query::inline("grid_count", count.sql))
-            .params(&count.params)
-            .fetch_one()
-            .await?;
+        let (rows, row_count) = rows_and_count(bind, &statement, count).await?;
         Ok(Block {
             rows,
-            row_count: u64::try_from(row_count).unwrap_or(0),
+            row_count,
             statement,
         })
     }
+}
+
+/// The rows `statement` reads and the count `count` reads.
+async fn rows_and_count(
+    bind: &Bind,
+    statement: &Statement,
+    count: Statement,
+) -> Result<(Vec<Value>, u64), GridError> {
+    let rows: Vec<Value> = bind
+        .run(Query::inline("grid_rows", statement.sql.clone()))
+        .params(&statement.params)
+        .fetch()
+        .await?;
+    let row_count: i64 = bind
+        .run(Query::inline("grid_count", count.sql))
+        .params(&count.params)
+        .fetch_one()
+        .await?;
+    Ok((rows, u64::try_from(row_count).unwrap_or(0)))
 }
 
 /// One column's filter as SQL, its values added to `params` as `:f<n>`.

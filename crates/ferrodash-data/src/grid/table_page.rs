@@ -11,8 +11,9 @@ use serde_json::{Map, Value, json};
 use super::filter_query::{self, Case, Filter, Operator};
 use super::{
     ColumnKind, GridError, GridTable, MAX_BLOCK_ROWS, Statement, bind, escape_like, is_iso_date,
+    rows_and_count,
 };
-use crate::{Backend, Bind, Query};
+use crate::{Backend, Bind};
 
 /// One page's request: the DataTable props a custom-paging callback reads.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
@@ -188,17 +189,7 @@ impl GridTable {
     ) -> Result<TablePage, GridError> {
         let statement = self.page_statement(request, bind.backend())?;
         let count = self.filter_query_count_statement(&request.filter_query, bind.backend())?;
-        let rows: Vec<Value> = bind
-            .run(Query::inline("table_page", statement.sql.clone()))
-            .params(&statement.params)
-            .fetch()
-            .await?;
-        let row_count: i64 = bind
-            .run(Query::inline("table_count", count.sql))
-            .params(&count.params)
-            .fetch_one()
-            .await?;
-        let row_count = u64::try_from(row_count).unwrap_or(0);
+        let (rows, row_count) = rows_and_count(bind, &statement, count).await?;
         Ok(TablePage {
             rows,
             row_count,
