@@ -199,7 +199,7 @@ impl GridError {
     }
 
     /// The error a callback answers with: a request's fault is
-    /// [`CallbackError::InvalidArgument`] on `argument` (a 422 naming the
+    /// [`CallbackError::InvalidArgument`](ferrodash_core::CallbackError::InvalidArgument) on `argument` (a 422 naming the
     /// problem), the database's a server error.
     #[must_use]
     pub fn into_callback_error(self, argument: &str) -> ferrodash_core::CallbackError {
