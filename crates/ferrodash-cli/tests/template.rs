@@ -143,11 +143,11 @@ fn a_new_project_builds_and_passes_its_own_tests() {
     };
     run(&["fmt", "--check"]);
     let tests = run(&["test", "--offline", "--", "--test-threads=2"]);
-    // Its four tests ran and passed, the browser's among them.
+    // Its five tests ran and passed, the browser's among them.
     assert!(
         tests.contains("in_a_browser_the_overview_follows_the_address_and_the_theme_switch ... ok"),
         "{tests}"
     );
-    assert!(tests.contains("test result: ok. 4 passed"), "{tests}");
+    assert!(tests.contains("test result: ok. 5 passed"), "{tests}");
     std::fs::remove_dir_all(&dir).expect("the scratch folder goes");
 }

@@ -19,13 +19,20 @@ pub enum Template {
     Light,
     /// Light text on a near-black background, dim grid lines.
     Dark,
+    /// The light (or, with `dark`, the dark) template's text and grid
+    /// colours on a transparent background: the chart sits on the page's
+    /// own, such as a Bootstrap card in either of Bootstrap's themes.
+    Transparent {
+        /// The dark template's colours.
+        dark: bool,
+    },
     /// Any template JSON (`{"layout": {…}, "data": {…}}`).
     Custom(Value),
 }
 
 struct Palette {
+    /// The paper's and the plot's background.
     paper: &'static str,
-    plot: &'static str,
     font: &'static str,
     grid: &'static str,
     line: &'static str,
@@ -33,7 +40,6 @@ struct Palette {
 
 const LIGHT: Palette = Palette {
     paper: "#ffffff",
-    plot: "#ffffff",
     font: "#1f2937",
     grid: "#e5e7eb",
     line: "#9ca3af",
@@ -41,7 +47,6 @@ const LIGHT: Palette = Palette {
 
 const DARK: Palette = Palette {
     paper: "#111827",
-    plot: "#111827",
     font: "#e5e7eb",
     grid: "#374151",
     line: "#6b7280",
@@ -51,9 +56,10 @@ impl Template {
     /// The template's JSON.
     #[must_use]
     pub fn to_value(&self) -> Value {
-        let p = match self {
-            Self::Light => &LIGHT,
-            Self::Dark => &DARK,
+        let (p, background) = match self {
+            Self::Light => (&LIGHT, LIGHT.paper),
+            Self::Dark => (&DARK, DARK.paper),
+            Self::Transparent { dark } => (if *dark { &DARK } else { &LIGHT }, "rgba(0,0,0,0)"),
             Self::Custom(v) => return v.clone(),
         };
         let axis = json!({
@@ -65,8 +71,8 @@ impl Template {
         json!({
             "layout": {
                 "colorway": COLORWAY,
-                "paper_bgcolor": p.paper,
-                "plot_bgcolor": p.plot,
+                "paper_bgcolor": background,
+                "plot_bgcolor": background,
                 "font": {"color": p.font},
                 "xaxis": axis,
                 "yaxis": axis,
@@ -116,5 +122,18 @@ mod tests {
         assert_eq!(dark["layout"]["xaxis"]["gridcolor"], "#374151");
         assert_eq!(Template::Dark.colorway().len(), 10);
         assert_eq!(light["layout"]["colorway"], dark["layout"]["colorway"]);
+    }
+
+    #[test]
+    fn transparent_templates_keep_their_colours_and_drop_the_background() {
+        let on_dark = Template::Transparent { dark: true }.to_value();
+        assert_eq!(on_dark["layout"]["paper_bgcolor"], "rgba(0,0,0,0)");
+        assert_eq!(on_dark["layout"]["plot_bgcolor"], "rgba(0,0,0,0)");
+        assert_eq!(on_dark["layout"]["font"]["color"], "#e5e7eb");
+        assert_eq!(on_dark["layout"]["yaxis"]["gridcolor"], "#374151");
+        // A hover label needs a solid background to be read.
+        assert_eq!(on_dark["layout"]["hoverlabel"]["bgcolor"], "#111827");
+        let on_light = Template::Transparent { dark: false }.to_value();
+        assert_eq!(on_light["layout"]["font"]["color"], "#1f2937");
     }
 }

@@ -6,14 +6,15 @@
 //! - The overview page draws revenue by month and three headline figures
 //!   for a region, in one callback; the region is kept in the address, so a
 //!   link shares the view.
-//! - `theme` switches Bootstrap between light and dark in the browser and
-//!   gives the charts matching colours.
+//! - `theme` switches Bootstrap between light and dark in the browser; the
+//!   chart follows with a transparent template of the same theme.
 
 mod orders;
 mod theme;
 
 pub use orders::{ALL_REGIONS, Orders, Totals};
 
+use ferrodash::figures::Template;
 use ferrodash::figures::px::{self, format_thousands};
 use ferrodash::prelude::*;
 use ferrodash::{AppBuilder, BuildResult, ClientsideCallback, Page, bootstrap, pages};
@@ -142,11 +143,13 @@ async fn update_overview(
         .y("revenue")
         .labels([("month", "Month"), ("revenue", "Revenue ($)")])
         .title("Revenue by month")
+        // The page's background shows through, in either theme.
+        .template(Template::Transparent {
+            dark: dark.unwrap_or(false),
+        })
         .build()?;
-    let mut figure = figure.to_value();
-    theme::style_figure(&mut figure, dark.unwrap_or(false));
     Ok((
-        Json(figure),
+        Json(figure.to_value()),
         format!("${}", format_thousands(totals.revenue, 0)),
         format_thousands(totals.orders as f64, 0),
         format!("${}", format_thousands(totals.average(), 2)),

@@ -1,7 +1,9 @@
 //! The app's tests: its callbacks in process (no server), and its page in a
 //! real headless Chromium against the real server.
 
+use std::process::Command;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
 
 use ferrodash::data::Query;
 use ferrodash::{Value, json};
@@ -13,8 +15,11 @@ use {{crate_name}}::{ALL_REGIONS, Orders, app};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-/// A fresh database of made-up orders, in a file of its own.
-async fn orders() -> Orders {
+/// The app's own binary, as `cargo run` and the Docker image start it.
+const BINARY: &str = env!("CARGO_BIN_EXE_{{name}}");
+
+/// A new SQLite database's address, in a file of its own.
+fn database_url() -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let path = std::env::temp_dir().join(format!(
         "{{name}}-test-{}-{}.db",
@@ -24,7 +29,12 @@ async fn orders() -> Orders {
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
     }
-    Orders::open(&format!("sqlite://{}", path.display()))
+    format!("sqlite://{}", path.display())
+}
+
+/// A fresh database of made-up orders.
+async fn orders() -> Orders {
+    Orders::open(&database_url())
         .await
         .expect("the database opens")
 }
@@ -168,7 +178,7 @@ async fn in_a_browser_the_overview_follows_the_address_and_the_theme_switch() ->
     page.wait_until("document.documentElement.getAttribute('data-bs-theme') === 'dark'")
         .await?;
     page.wait_until(
-        "document.querySelector('#revenue-chart .gtitle')?.style.fill === 'rgb(222, 226, 230)'",
+        "document.querySelector('#revenue-chart .gtitle')?.style.fill === 'rgb(229, 231, 235)'",
     )
     .await?;
     let body: String = page
@@ -187,4 +197,39 @@ async fn in_a_browser_the_overview_follows_the_address_and_the_theme_switch() ->
     browser.close().await?;
     server.shutdown().await?;
     Ok(())
+}
+
+#[test]
+fn the_binary_serves_and_its_health_check_says_so() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let address = format!("127.0.0.1:{port}");
+    let healthy = || {
+        Command::new(BINARY)
+            .arg("healthcheck")
+            .env("APP_ADDRESS", &address)
+            .output()
+            .expect("the health check runs")
+            .status
+            .success()
+    };
+    assert!(!healthy(), "nothing answers before the app starts");
+    let mut app = Command::new(BINARY)
+        .env("APP_ADDRESS", &address)
+        .env("DATABASE_URL", database_url())
+        .spawn()
+        .expect("the app starts");
+    let started = Instant::now();
+    while !healthy() {
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "no health within a minute"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    app.kill().expect("the app stops");
+    app.wait().expect("the app is reaped");
+    assert!(!healthy(), "nothing answers once it stopped");
 }
