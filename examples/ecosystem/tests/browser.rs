@@ -13,6 +13,14 @@ use ferrodash_testing::server::{RunningServer, spawn_router};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
+/// One test's browser at a time: the tests of this binary run on threads of
+/// one process, and several Chromiums drawing a million-row grid at once on
+/// a small machine turn waits of seconds into timeouts.
+async fn exclusive() -> tokio::sync::MutexGuard<'static, ()> {
+    static ONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    ONE.lock().await
+}
+
 /// The app on a database of `rows` events, shared by the tests of this
 /// binary that ask for as many (written once, by the first).
 async fn serve_with(rows: u64) -> (RunningServer, example_ecosystem::Ecosystem) {
@@ -68,6 +76,7 @@ async fn column(page: &Page, col_id: &str) -> Result<Vec<String>, Box<dyn std::e
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_bootstrap_modal_opens_from_the_navbar_and_closes() -> TestResult {
+    let _exclusive = exclusive().await;
     let server = serve().await;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server).await?;
@@ -95,6 +104,7 @@ async fn the_bootstrap_modal_opens_from_the_navbar_and_closes() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_mantine_date_picker_sends_the_picked_day() -> TestResult {
+    let _exclusive = exclusive().await;
     let server = serve().await;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server).await?;
@@ -118,6 +128,7 @@ async fn the_mantine_date_picker_sends_the_picked_day() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_csv_export_saves_the_table() -> TestResult {
+    let _exclusive = exclusive().await;
     let server = serve().await;
     let browser = Browser::launch().await?;
     let dir = std::env::temp_dir().join(format!("ferrodash-ecosystem-csv-{}", std::process::id()));
@@ -142,6 +153,7 @@ async fn the_csv_export_saves_the_table() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_parquet_export_saves_the_table() -> TestResult {
+    let _exclusive = exclusive().await;
     use arrow_array::{Array, Float64Array, StringArray};
     let server = serve().await;
     let browser = Browser::launch().await?;
@@ -198,6 +210,7 @@ async fn the_parquet_export_saves_the_table() -> TestResult {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ag_grid_shows_and_sorts_its_rows() -> TestResult {
+    let _exclusive = exclusive().await;
     let server = serve().await;
     let browser = Browser::launch().await?;
     let page = open(&browser, &server).await?;
@@ -314,6 +327,7 @@ async fn assert_top_rows(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_million_row_grid_scrolls_sorts_and_filters_through_sql() -> TestResult {
+    let _exclusive = exclusive().await;
     let (server, ecosystem) = serve_with(example_ecosystem::EVENT_ROWS).await;
     let browser = Browser::launch().await?;
     let page = browser.open(&server.url("/")).await?;
@@ -447,6 +461,7 @@ async fn wait_for_table_rows(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_million_row_data_table_pages_sorts_and_filters_through_sql() -> TestResult {
+    let _exclusive = exclusive().await;
     let (server, ecosystem) = serve_with(example_ecosystem::EVENT_ROWS).await;
     let browser = Browser::launch().await?;
     let page = browser.open(&server.url("/")).await?;
