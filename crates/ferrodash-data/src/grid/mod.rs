@@ -267,6 +267,36 @@ impl GridTable {
             .ok_or_else(|| GridError::UnknownColumn(column.to_owned()))
     }
 
+    /// `limit` rows from `offset` on, under the `WHERE` clause `filters`, in
+    /// the order `order`.
+    fn rows_statement(
+        &self,
+        filters: &str,
+        order: &str,
+        mut params: Map<String, Value>,
+        limit: u64,
+        offset: u64,
+    ) -> Statement {
+        params.insert("limit".into(), json!(limit));
+        params.insert("offset".into(), json!(offset));
+        Statement {
+            sql: format!(
+                "SELECT {} FROM {}{filters} ORDER BY {order} LIMIT :limit OFFSET :offset",
+                self.column_list(),
+                self.table,
+            ),
+            params,
+        }
+    }
+
+    /// The count of rows under the `WHERE` clause `filters`.
+    fn count_statement_for(&self, filters: &str, params: Map<String, Value>) -> Statement {
+        Statement {
+            sql: format!("SELECT COUNT(*) AS n FROM {}{filters}", self.table),
+            params,
+        }
+    }
+
     /// The declared columns, for `SELECT`.
     fn column_list(&self) -> String {
         let columns: Vec<&str> = self.columns.iter().map(|(n, _)| n.as_str()).collect();
@@ -348,16 +378,7 @@ impl GridTable {
             .map(|s| (s.col_id.as_str(), s.sort.as_str()))
             .collect();
         let order = self.order_by(&sort)?;
-        params.insert("limit".into(), json!(rows));
-        params.insert("offset".into(), json!(request.start_row));
-        Ok(Statement {
-            sql: format!(
-                "SELECT {} FROM {}{filters} ORDER BY {order} LIMIT :limit OFFSET :offset",
-                self.column_list(),
-                self.table,
-            ),
-            params,
-        })
+        Ok(self.rows_statement(&filters, &order, params, rows, request.start_row))
     }
 
     /// The statement that counts the rows the filters keep.
@@ -372,10 +393,7 @@ impl GridTable {
     ) -> Result<Statement, GridError> {
         let mut params = Map::new();
         let filters = self.filters(filter_model, backend, &mut params)?;
-        Ok(Statement {
-            sql: format!("SELECT COUNT(*) AS n FROM {}{filters}", self.table),
-            params,
-        })
+        Ok(self.count_statement_for(&filters, params))
     }
 
     /// Reads one block and the count of matching rows.

@@ -146,16 +146,7 @@ impl GridTable {
             .map(|s| (s.column_id.as_str(), s.direction.as_str()))
             .collect();
         let order = self.order_by(&sort)?;
-        params.insert("limit".into(), json!(request.page_size));
-        params.insert("offset".into(), json!(offset));
-        Ok(Statement {
-            sql: format!(
-                "SELECT {} FROM {}{filters} ORDER BY {order} LIMIT :limit OFFSET :offset",
-                self.column_list(),
-                self.table,
-            ),
-            params,
-        })
+        Ok(self.rows_statement(&filters, &order, params, request.page_size, offset))
     }
 
     /// The statement that counts the rows a `filter_query` keeps.
@@ -170,10 +161,7 @@ impl GridTable {
     ) -> Result<Statement, GridError> {
         let mut params = Map::new();
         let filters = self.filter_query_clause(filter_query, backend, &mut params)?;
-        Ok(Statement {
-            sql: format!("SELECT COUNT(*) AS n FROM {}{filters}", self.table),
-            params,
-        })
+        Ok(self.count_statement_for(&filters, params))
     }
 
     /// Reads one page and the count of matching rows.
