@@ -53,6 +53,7 @@ macro_rules! server_backend_tests {
 }
 
 mod common;
+mod grid;
 mod loading;
 mod mysql;
 mod postgres;
