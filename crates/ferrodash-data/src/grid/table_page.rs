@@ -4,6 +4,11 @@
 //! `page_count`) a callback answers. [`GridTable::fetch_page`] is that
 //! callback's body: the filter is parsed, each column it names looked up
 //! among the table's declared columns, each value bound.
+//!
+//! `contains` honours the case prefix on every backend. Text compared with
+//! `=`, `<` and the like follows the column's collation: case-sensitive on
+//! SQLite and PostgreSQL, case-insensitive on MySQL and MariaDB's default
+//! collations, whatever the `s` prefix says.
 
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
