@@ -57,6 +57,19 @@ async fn open(
     Ok(page)
 }
 
+/// A new, empty folder where `browser` saves its downloads.
+async fn downloads_into(
+    browser: &Browser,
+    kind: &str,
+) -> Result<std::path::PathBuf, Box<dyn std::error::Error>> {
+    let dir =
+        std::env::temp_dir().join(format!("ferrodash-ecosystem-{kind}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)?;
+    browser.allow_downloads(&dir).await?;
+    Ok(dir)
+}
+
 async fn assert_no_console_errors(page: &Page) {
     let errors = page.console_errors().await;
     assert!(errors.is_empty(), "console errors: {errors:#?}");
@@ -131,10 +144,7 @@ async fn the_csv_export_saves_the_table() -> TestResult {
     let _exclusive = exclusive().await;
     let server = serve().await;
     let browser = Browser::launch().await?;
-    let dir = std::env::temp_dir().join(format!("ferrodash-ecosystem-csv-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    browser.allow_downloads(&dir).await?;
+    let dir = downloads_into(&browser, "csv").await?;
     let page = open(&browser, &server).await?;
     page.click("#export").await?;
     let file = wait_for_download(&dir, ".csv", std::time::Duration::from_secs(30)).await?;
@@ -157,13 +167,7 @@ async fn the_parquet_export_saves_the_table() -> TestResult {
     use arrow_array::{Array, Float64Array, StringArray};
     let server = serve().await;
     let browser = Browser::launch().await?;
-    let dir = std::env::temp_dir().join(format!(
-        "ferrodash-ecosystem-parquet-{}",
-        std::process::id()
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir)?;
-    browser.allow_downloads(&dir).await?;
+    let dir = downloads_into(&browser, "parquet").await?;
     let page = open(&browser, &server).await?;
     page.click("#export-parquet").await?;
     let file = wait_for_download(&dir, ".parquet", std::time::Duration::from_secs(30)).await?;

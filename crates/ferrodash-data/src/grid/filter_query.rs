@@ -252,21 +252,27 @@ impl Parser {
             return Err(self.error("expected a column as `{name}`"));
         }
         self.at += 1;
-        let mut name = String::new();
+        self.delimited('}', "a column's `{` is not closed")
+    }
+
+    /// The text up to `close` (consumed), a backslash escaping the next
+    /// character; `unclosed` when the query ends first.
+    fn delimited(&mut self, close: char, unclosed: &str) -> Result<String, FilterQueryError> {
+        let mut text = String::new();
         loop {
             match self.peek() {
-                None => return Err(self.error("a column's `{` is not closed")),
-                Some('}') => {
-                    self.at += 1;
-                    return Ok(name);
-                }
+                None => return Err(self.error(unclosed)),
                 Some('\\') => {
                     self.at += 1;
-                    name.extend(self.peek());
+                    text.extend(self.peek());
                     self.at += 1;
                 }
+                Some(c) if c == close => {
+                    self.at += 1;
+                    return Ok(text);
+                }
                 Some(c) => {
-                    name.push(c);
+                    text.push(c);
                     self.at += 1;
                 }
             }
@@ -324,25 +330,7 @@ impl Parser {
         match self.peek() {
             Some(quote @ ('"' | '\'' | '`')) => {
                 self.at += 1;
-                let mut text = String::new();
-                loop {
-                    match self.peek() {
-                        None => return Err(self.error(format!("a value's {quote} is not closed"))),
-                        Some('\\') => {
-                            self.at += 1;
-                            text.extend(self.peek());
-                            self.at += 1;
-                        }
-                        Some(c) if c == quote => {
-                            self.at += 1;
-                            return Ok(text);
-                        }
-                        Some(c) => {
-                            text.push(c);
-                            self.at += 1;
-                        }
-                    }
-                }
+                self.delimited(quote, &format!("a value's {quote} is not closed"))
             }
             _ => {
                 let word = self.word();
